@@ -1,0 +1,90 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Options of uos-billing, listed for oslo-config-generator."""
+
+import decimal
+
+from oslo_config import cfg
+
+from uos_billing.core import money
+
+GROUP = 'billing'
+
+
+billing_opts = [
+    cfg.StrOpt('default_currency',
+               default='EUR',
+               help='ISO 4217 currency of the account opened for a project '
+                    'the first time it is rated. Products must be priced in '
+                    'the account\'s currency: a mismatch stops that '
+                    'project\'s period instead of converting.'),
+    cfg.StrOpt('default_credit_limit',
+               default='0',
+               help='Credit limit (a decimal amount, >= 0) of new accounts: '
+                    'how far below zero the balance may go before the '
+                    'account is owed and purchases are refused.'),
+    cfg.StrOpt('default_low_balance_threshold',
+               default=None,
+               help='Balance under which a billing.balance.low notification '
+                    'is sent, for new accounts. Unset: never.'),
+    cfg.StrOpt('region',
+               default='*',
+               help='Region this CloudKitty rates. A point carrying a '
+                    '"region" field is priced for that region; any other '
+                    'point for this one. Products of region "*" price every '
+                    'region.'),
+    cfg.StrOpt('resource_key',
+               default='id',
+               help='Groupby or metadata field that identifies the '
+                    'resource a point measures (orders and charge lines '
+                    'are per resource).'),
+    cfg.ListOpt('line_exclude_fields',
+                default=['id', 'project_id', 'user_id', 'week_of_the_year',
+                         'day_of_the_year', 'month', 'year'],
+                help='Groupby fields left out of a charge line\'s key: '
+                     'the other groupby fields (e.g. state, flavor_name) '
+                     'tell apart several points of one resource in one '
+                     'period.'),
+]
+
+
+def register_opts(conf):
+    conf.register_opts(billing_opts, group=GROUP)
+
+
+def default_credit_limit(conf):
+    return check_amount(conf.billing.default_credit_limit,
+                        '[billing] default_credit_limit')
+
+
+def default_low_balance_threshold(conf):
+    value = conf.billing.default_low_balance_threshold
+    if value is None:
+        return None
+    return check_amount(value, '[billing] default_low_balance_threshold',
+                        allow_negative=True)
+
+
+def check_amount(value, option, allow_negative=False):
+    try:
+        return money.parse(value, option, allow_negative=allow_negative)
+    except (ValueError, decimal.InvalidOperation) as e:
+        raise cfg.ConfigFileValueError(str(e))
+
+
+def list_opts():
+    return [(GROUP, billing_opts)]
+
+
+register_opts(cfg.CONF)

@@ -1,0 +1,108 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Prepaid order rules: purchase, cancellation, renewal, flavor change."""
+
+import dataclasses
+import decimal
+import typing
+
+from uos_billing.core import clock
+from uos_billing.core import errors
+from uos_billing.core import money
+from uos_billing.core import proration
+from uos_billing.core import terms
+
+ACTIVE = 'active'
+EXPIRED = 'expired'
+CANCELLED = 'cancelled'
+CLOSED = 'closed'
+STATUSES = (ACTIVE, EXPIRED, CANCELLED, CLOSED)
+
+
+def term_price(product, mode, count):
+    """What count terms of mode of product cost, paid at once."""
+    terms.check_mode_count(mode, count)
+    price = product.prepaid_price(mode)
+    if price is None:
+        raise errors.InvalidInput(
+            'product_id', 'product %s has no %s price' % (product.id, mode))
+    return money.stored(money.mul(price, count)), price
+
+
+def first_term(now, mode, count):
+    """The window of a term bought at now."""
+    start = clock.instant(now)
+    return clock.Window(start, terms.term_end(start, mode, count))
+
+
+def next_term(term, mode, count, anchor_day):
+    """The renewal of term: same length, original anchor day."""
+    return clock.Window(term.end, terms.term_end(term.end, mode, count,
+                                                 anchor_day))
+
+
+@dataclasses.dataclass(frozen=True)
+class Settlement:
+    """How a paid term splits at an instant: value used and refund due."""
+    used: decimal.Decimal
+    refund: decimal.Decimal
+    unused_seconds: int
+
+
+def settle(paid, term, at):
+    """Split what was paid for term at instant at (cancel, flavor change).
+
+    refund = paid x unused seconds / term seconds, and used + refund == paid
+    exactly (SPEC section 4, Early cancellation).
+    """
+    at = min(max(clock.instant(at), term.begin), term.end)
+    used_seconds = clock.seconds_between(term.begin, at)
+    unused_seconds = term.seconds - used_seconds
+    used, refund = proration.split(paid, [used_seconds, unused_seconds])
+    return Settlement(used, refund, unused_seconds)
+
+
+def remaining_price(full_term_price, term, at):
+    """A new price charged pro rata for the rest of term from at."""
+    start = max(clock.instant(at), term.begin)
+    remaining = max(clock.seconds_between(start, term.end), 0)
+    return proration.share(full_term_price, remaining, term.seconds)
+
+
+RENEW = 'renew'
+EXPIRE = 'expire'
+
+
+def renewal_decision(auto_renew, frozen, price, available):
+    """At term end: renew when asked to, allowed and affordable."""
+    if auto_renew and not frozen and price is not None and             price <= available:
+        return RENEW
+    return EXPIRE
+
+
+@dataclasses.dataclass(frozen=True)
+class PaidTerm:
+    """A paid window of an order (from its payment ledger entries)."""
+    order_id: str
+    window: clock.Window
+    closed_at: typing.Optional[object] = None
+
+    def effective(self):
+        """The paid window cut at the order's closing, or None."""
+        if self.closed_at is None:
+            return self.window
+        cut = clock.instant(self.closed_at)
+        if cut <= self.window.begin:
+            return None
+        return clock.Window(self.window.begin, min(cut, self.window.end))

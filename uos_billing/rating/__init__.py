@@ -1,0 +1,134 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""CloudKitty's `billing` rating module (SPEC section 4).
+
+CloudKitty builds one instance per scope (project) and cycle, calls
+reload_config(period start) then process(frame) for every period. Here
+reload_config reads the price book (cached per process) and the project's
+orders once per period; process prices every point from memory and posts the
+period in one transaction; quote prices through the same code and writes
+nothing.
+"""
+
+import datetime
+
+from cloudkitty import rating
+from oslo_config import cfg
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_log import log as logging
+from oslo_utils import timeutils
+
+from uos_billing.conf import opts  # noqa: F401 (registers [billing])
+from uos_billing.core import clock
+from uos_billing.rating.db import api as db_api
+from uos_billing.rating import notifier
+from uos_billing.rating import posting
+from uos_billing.rating import pricing
+
+LOG = logging.getLogger(__name__)
+CONF = cfg.CONF
+CONF.import_opt('period', 'cloudkitty.collector', 'collect')
+
+
+def _retry_on_race(exc):
+    # Two processors opening the same account, or writing the same
+    # idempotency key: the retry re-reads and finds the other's work.
+    return isinstance(exc, db_exc.DBDuplicateEntry)
+
+
+class BillingRating(rating.RatingProcessorBase):
+    """Bills usage on demand and under prepaid terms, through a ledger."""
+
+    module_name = 'billing'
+    description = ('uos-billing: per-second on-demand and prepaid billing '
+                   'with balances and an append-only ledger.')
+    hot_config = True
+    config_controller = None
+
+    db_api = db_api.get_instance()
+
+    def __init__(self, tenant_id=None):
+        # Kept cheap: CloudKitty builds an instance per scope and cycle, and
+        # once in the API process at import.
+        super().__init__(tenant_id)
+        self._prices = None
+        self._scope = None
+        self._scope_period = None
+
+    def reload_config(self, start=None):
+        start = clock.instant(start or timeutils.utcnow(with_timezone=True))
+        self._prices = pricing.PRICE_BOOKS.get(self.db_api)
+        self._scope = None
+        self._scope_period = None
+        if self._tenant_id is not None:
+            self._load_scope(clock.Window(
+                start, start + datetime.timedelta(seconds=CONF.collect.period)))
+
+    def _load_scope(self, period):
+        self._scope = self.db_api.load_scope(self._tenant_id, period)
+        self._scope_period = period
+
+    def _prepare(self, frame):
+        """Make sure the price book and the frame's scope are loaded."""
+        period = clock.Window(frame.start, frame.end)
+        if self._prices is None:
+            self._prices = pricing.PRICE_BOOKS.get(self.db_api)
+        if self._tenant_id is not None and self._scope_period != period:
+            self._load_scope(period)
+        return period
+
+    def _price(self, frame, coverage):
+        return pricing.price_frame(
+            frame, self._prices, coverage, CONF.billing.region,
+            CONF.billing.resource_key,
+            frozenset(CONF.billing.line_exclude_fields))
+
+    def quote(self, data):
+        """Price data like process() does, writing nothing."""
+        self._prepare(data)
+        coverage = self._scope.coverage if self._scope else {}
+        priced, _lines = self._price(data, coverage)
+        return priced
+
+    def process(self, data):
+        if self._tenant_id is None:
+            return self.quote(data)
+        period = self._prepare(data)
+        priced, events = self._post(data, period)
+        notifier.send(events)
+        return priced
+
+    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True,
+                               exception_checker=_retry_on_race)
+    def _post(self, frame, period):
+        now = timeutils.utcnow(with_timezone=True)
+        with self.db_api.project_transaction(self._tenant_id, now) as book:
+            # A copy: a rolled back attempt must leave the snapshot as read.
+            scope = self._scope.copy()
+            if book.account.revision != scope.revision:
+                # Someone wrote to the project since reload_config: read its
+                # orders again, under the lock this time.
+                scope = self.db_api.read_scope(book.session,
+                                                self._tenant_id, period)
+            posting.apply_renewals(book, scope, self._prices, period)
+            priced, lines = self._price(frame, scope.coverage)
+            posting.check_currencies(book, lines)
+            entry = posting.post_lines(book, scope, period, lines)
+            if entry is not None:
+                LOG.debug('project %s period %s: %s %s', self._tenant_id,
+                          period.begin, entry.kind, entry.amount)
+        # The project moved on: a later frame reads it again.
+        self._scope_period = None
+        return priced, book.events

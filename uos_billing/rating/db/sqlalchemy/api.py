@@ -1,0 +1,412 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""SQLAlchemy access to the billing tables.
+
+Every write of a project happens in :meth:`BillingDB.project_transaction`,
+which locks the project's account row first: that row is the project's
+write lock (two processors rating one scope, a purchase racing a posting)
+and its revision tells a reader whether the orders it loaded are current.
+"""
+
+import contextlib
+import dataclasses
+import json
+import typing
+
+from cloudkitty import db
+from oslo_config import cfg
+from oslo_utils import timeutils
+import sqlalchemy as sa
+
+from uos_billing.conf import opts
+from uos_billing.core import clock
+from uos_billing.core import errors
+from uos_billing.core import ledger
+from uos_billing.core import money
+from uos_billing.core import orders as core_orders
+from uos_billing.core import pricebook
+from uos_billing.core import rating as core_rating
+from uos_billing.core import terms
+from uos_billing.rating.db.sqlalchemy import migration
+from uos_billing.rating.db.sqlalchemy import models
+
+CONF = cfg.CONF
+
+
+def get_backend():
+    return BillingDB()
+
+
+def _aware(dt):
+    return None if dt is None else clock.instant(dt)
+
+
+def _naive(dt):
+    return None if dt is None else clock.naive_utc(dt)
+
+
+def product_from_row(row):
+    return pricebook.Product.build(
+        id=row.id, name=row.name, service=row.service, region=row.region,
+        match=json.loads(row.match), unit=row.unit,
+        on_demand_price=row.on_demand_price,
+        monthly_price=row.monthly_price, yearly_price=row.yearly_price,
+        currency=row.currency,
+        effective_from=_aware(row.effective_from),
+        effective_to=_aware(row.effective_to))
+
+
+def account_state(row):
+    return ledger.AccountState(
+        balance=row.balance, credit_limit=row.credit_limit,
+        low_balance_threshold=row.low_balance_threshold,
+        status=row.status, owed_since=_aware(row.owed_since))
+
+
+def row_dict(row):
+    """A row as a dict of its columns (instants as aware UTC)."""
+    out = {}
+    for column in row.__table__.columns:
+        value = getattr(row, column.name)
+        if isinstance(column.type, sa.DateTime):
+            value = _aware(value)
+        out[column.name] = value
+    return out
+
+
+@dataclasses.dataclass
+class ScopeSnapshot:
+    """What rating a project's period needs from the database, read once."""
+    project_id: str
+    revision: typing.Optional[int]
+    currency: typing.Optional[str]
+    on_demand_orders: dict
+    prepaid_active: list
+    coverage: dict
+
+    def copy(self):
+        return dataclasses.replace(
+            self, on_demand_orders=dict(self.on_demand_orders),
+            prepaid_active=list(self.prepaid_active),
+            coverage={k: list(v) for k, v in self.coverage.items()})
+
+
+class Book(object):
+    """The writes of one project inside one transaction."""
+
+    def __init__(self, session, account, now):
+        self.session = session
+        self.account = account
+        self.now = now
+        self.events = []
+
+    @property
+    def project_id(self):
+        return self.account.project_id
+
+    @property
+    def currency(self):
+        return self.account.currency
+
+    @property
+    def state(self):
+        return account_state(self.account)
+
+    def find_entry(self, key):
+        return self.session.execute(
+            sa.select(models.LedgerEntry).where(
+                models.LedgerEntry.idempotency_key == key)
+        ).scalar_one_or_none()
+
+    def post(self, kind, amount, key, order_id=None, period=None,
+             created_by=None, note=None):
+        """Append a ledger entry and move the cached balance with it."""
+        before = self.state
+        after, events = ledger.post(before, amount, self.now)
+        entry = models.LedgerEntry(
+            project_id=self.project_id, kind=kind, amount=amount,
+            balance_after=after.balance, order_id=order_id,
+            period_begin=_naive(period.begin) if period else None,
+            period_end=_naive(period.end) if period else None,
+            idempotency_key=key, created_at=_naive(self.now),
+            created_by=created_by, note=note)
+        self.session.add(entry)
+        self._set_state(after, events)
+        return entry
+
+    def _set_state(self, state, events):
+        self.account.balance = state.balance
+        self.account.status = state.status
+        self.account.owed_since = _naive(state.owed_since)
+        for event in events:
+            self.events.append((event, self.event_payload()))
+
+    def set_state(self, state, events=()):
+        self._set_state(state, events)
+
+    def event_payload(self):
+        account = self.account
+        return {
+            'project_id': account.project_id,
+            'currency': account.currency,
+            'balance': money.to_str(account.balance),
+            'credit_limit': money.to_str(account.credit_limit),
+            'low_balance_threshold': (
+                None if account.low_balance_threshold is None
+                else money.to_str(account.low_balance_threshold)),
+            'status': account.status,
+            'owed_since': (None if account.owed_since is None
+                           else account.owed_since.isoformat() + 'Z'),
+        }
+
+    def period_amounts(self, period_begin):
+        """Amounts of the charge and adjustment entries of a period."""
+        return list(self.session.execute(
+            sa.select(models.LedgerEntry.amount).where(
+                models.LedgerEntry.project_id == self.project_id,
+                models.LedgerEntry.period_begin == _naive(period_begin),
+                models.LedgerEntry.kind.in_((ledger.CHARGE,
+                                             ledger.ADJUSTMENT)))
+            .order_by(models.LedgerEntry.id)).scalars())
+
+    def replace_charges(self, period, rows):
+        self.session.execute(sa.delete(models.Charge).where(
+            models.Charge.project_id == self.project_id,
+            models.Charge.period_begin == _naive(period.begin)))
+        if rows:
+            self.session.execute(sa.insert(models.Charge), rows)
+
+    def insert_orders(self, rows):
+        if rows:
+            self.session.execute(sa.insert(models.Order), rows)
+
+    def get_order(self, order_id):
+        order = self.session.execute(
+            sa.select(models.Order).where(
+                models.Order.id == order_id,
+                models.Order.project_id == self.project_id)
+            .with_for_update()).scalar_one_or_none()
+        if order is None:
+            raise errors.NotFound('order', order_id)
+        return order
+
+    def active_orders(self, resource_id, service):
+        return list(self.session.execute(
+            sa.select(models.Order).where(
+                models.Order.project_id == self.project_id,
+                models.Order.resource_id == resource_id,
+                models.Order.service == service,
+                models.Order.status == core_orders.ACTIVE)).scalars())
+
+    def order_payments(self, order_id):
+        return list(self.session.execute(
+            sa.select(models.LedgerEntry).where(
+                models.LedgerEntry.order_id == order_id,
+                models.LedgerEntry.kind == ledger.ORDER_PAYMENT)
+            .order_by(models.LedgerEntry.id)).scalars())
+
+    def close(self):
+        self.account.revision = (self.account.revision or 0) + 1
+        self.account.updated_at = _naive(self.now)
+
+
+class BillingDB(object):
+
+    def get_migration(self):
+        return migration
+
+    # Price book
+
+    def price_book_fingerprint(self):
+        return tuple(self._read(lambda s: s.execute(
+            sa.select(sa.func.count(models.Product.id),
+                      sa.func.max(models.Product.updated_at))).one()))
+
+    def load_products(self):
+        return self._read(lambda s: [
+            product_from_row(row) for row in
+            s.execute(sa.select(models.Product)).scalars()])
+
+    def get_product(self, product_id):
+        row = self._read(lambda s: s.get(models.Product, product_id))
+        if row is None:
+            raise errors.NotFound('product', product_id)
+        return product_from_row(row)
+
+    def create_product(self, product, created_by=None, description=None,
+                       now=None):
+        """Insert a core Product, refusing an ambiguous one (Conflict)."""
+        now = clock.instant(now or timeutils.utcnow(with_timezone=True))
+        with db.session_for_write() as session:
+            # Serialize product creation per service so that two admins
+            # cannot add two overlapping products at once.
+            same_service = [product_from_row(row) for row in session.execute(
+                sa.select(models.Product).where(
+                    models.Product.service == product.service)
+                .with_for_update()).scalars()]
+            conflict = pricebook.find_conflict(product, same_service)
+            if conflict is not None:
+                raise errors.Conflict(
+                    'product overlaps product %s (service %s, region %s, '
+                    'match %s, equally specific, in effect at the same '
+                    'time)' % (conflict.id, conflict.service,
+                               conflict.region, conflict.match_dict))
+            session.add(models.Product(
+                id=product.id, name=product.name, service=product.service,
+                region=product.region,
+                match=json.dumps(product.match_dict, sort_keys=True),
+                unit=product.unit, on_demand_price=product.on_demand_price,
+                monthly_price=product.monthly_price,
+                yearly_price=product.yearly_price,
+                currency=product.currency,
+                effective_from=_naive(product.effective_from),
+                effective_to=_naive(product.effective_to),
+                description=description, created_at=_naive(now),
+                created_by=created_by, updated_at=_naive(now)))
+        return product
+
+    # Reads of one project
+
+    def load_scope(self, project_id, period):
+        """Orders and prepaid coverage of a project around a period."""
+        return self._read(lambda s: self.read_scope(s, project_id, period))
+
+    def read_scope(self, session, project_id, period):
+        account = session.execute(
+            sa.select(models.Account.revision, models.Account.currency)
+            .where(models.Account.project_id == project_id)).one_or_none()
+        active = list(session.execute(sa.select(models.Order).where(
+            models.Order.project_id == project_id,
+            models.Order.status == core_orders.ACTIVE)).scalars())
+        on_demand = {(o.resource_id, o.service): o.id for o in active
+                     if o.mode == terms.ON_DEMAND}
+        prepaid = [row_dict(o) for o in active if o.mode != terms.ON_DEMAND]
+        coverage = self._coverage(session, project_id, period)
+        return ScopeSnapshot(
+            project_id=project_id,
+            revision=None if account is None else account.revision,
+            currency=None if account is None else account.currency,
+            on_demand_orders=on_demand, prepaid_active=prepaid,
+            coverage=coverage)
+
+    def _coverage(self, session, project_id, period):
+        """Paid prepaid windows that overlap period, per (resource, service).
+
+        Taken from the payment entries (each covers one term), cut at the
+        order's closing, so that re-rating an old period sees the terms
+        that were paid then, whatever renewals happened since.
+        """
+        rows = session.execute(
+            sa.select(models.LedgerEntry.period_begin,
+                      models.LedgerEntry.period_end, models.Order)
+            .join(models.Order,
+                  models.Order.id == models.LedgerEntry.order_id)
+            .where(models.LedgerEntry.project_id == project_id,
+                   models.LedgerEntry.kind == ledger.ORDER_PAYMENT,
+                   models.LedgerEntry.period_end > _naive(period.begin),
+                   models.LedgerEntry.period_begin < _naive(period.end)))
+        products = {}
+        coverage = {}
+        for begin, end, order in rows:
+            paid = core_orders.PaidTerm(
+                order.id, clock.Window(_aware(begin), _aware(end)),
+                _aware(order.closed_at)).effective()
+            if paid is None:
+                continue
+            if order.product_id not in products:
+                products[order.product_id] = product_from_row(
+                    session.get(models.Product, order.product_id))
+            coverage.setdefault((order.resource_id, order.service), []).append(
+                core_rating.Coverage(order.id, order.resource_id,
+                                     order.service, order.mode,
+                                     products[order.product_id], paid))
+        return coverage
+
+    def get_account(self, project_id):
+        row = self._read(lambda s: s.get(models.Account, project_id))
+        if row is None:
+            raise errors.NotFound('account', project_id)
+        return row_dict(row)
+
+    def list_ledger(self, project_id):
+        return self._read(lambda s: [row_dict(r) for r in s.execute(
+            sa.select(models.LedgerEntry)
+            .where(models.LedgerEntry.project_id == project_id)
+            .order_by(models.LedgerEntry.id)).scalars()])
+
+    def list_orders(self, project_id):
+        return self._read(lambda s: [row_dict(r) for r in s.execute(
+            sa.select(models.Order)
+            .where(models.Order.project_id == project_id)
+            .order_by(models.Order.created_at, models.Order.id)).scalars()])
+
+    def list_charges(self, project_id, period_begin=None):
+        query = sa.select(models.Charge).where(
+            models.Charge.project_id == project_id)
+        if period_begin is not None:
+            query = query.where(
+                models.Charge.period_begin == _naive(period_begin))
+        query = query.order_by(models.Charge.period_begin,
+                               models.Charge.resource_id,
+                               models.Charge.service, models.Charge.line_key)
+        return self._read(lambda s: [row_dict(r)
+                                     for r in s.execute(query).scalars()])
+
+    # Writes of one project
+
+    @contextlib.contextmanager
+    def project_transaction(self, project_id, now, currency=None,
+                            create=True):
+        """Lock (or open) the project's account and yield its Book.
+
+        Everything written through the Book commits together when the block
+        ends, or not at all. Notifications are returned on the Book's
+        events, for the caller to send once the commit succeeded.
+        """
+        now = clock.instant(now)
+        with db.session_for_write() as session:
+            account = session.execute(
+                sa.select(models.Account)
+                .where(models.Account.project_id == project_id)
+                .with_for_update()).scalar_one_or_none()
+            if account is None:
+                if not create:
+                    raise errors.NotFound('account', project_id)
+                account = self._new_account(session, project_id, now,
+                                            currency)
+            book = Book(session, account, now)
+            yield book
+            book.close()
+
+    def _new_account(self, session, project_id, now, currency):
+        # A concurrent creator makes the flush fail with DBDuplicateEntry;
+        # callers retry the whole transaction (oslo_db wrap_db_retry) and
+        # then find the row.
+        account = models.Account(
+            project_id=project_id,
+            currency=money.check_currency(
+                currency or CONF.billing.default_currency, 'currency'),
+            balance=money.ZERO,
+            credit_limit=opts.default_credit_limit(CONF),
+            low_balance_threshold=opts.default_low_balance_threshold(CONF),
+            status=ledger.ACTIVE, created_at=_naive(now),
+            updated_at=_naive(now), revision=0)
+        session.add(account)
+        session.flush()
+        return account
+
+    @staticmethod
+    def _read(func):
+        with db.session_for_read() as session:
+            return func(session)

@@ -1,0 +1,140 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Tables of the billing rating module (SPEC section 3), prefix billing_."""
+
+import sqlalchemy as sa
+
+from cloudkitty.common.db import models as ck_models
+
+from uos_billing.rating.db.sqlalchemy import types
+
+Base = ck_models.get_base()
+
+
+class Product(Base):
+    __tablename__ = 'billing_product'
+
+    id = sa.Column(sa.String(36), primary_key=True)
+    name = sa.Column(sa.String(255), nullable=False)
+    service = sa.Column(sa.String(64), nullable=False, index=True)
+    region = sa.Column(sa.String(255), nullable=False, default='*')
+    # Canonical JSON (sorted keys) of groupby/metadata field -> value.
+    match = sa.Column(sa.Text, nullable=False, default='{}')
+    unit = sa.Column(sa.String(64), nullable=False, default='')
+    on_demand_price = sa.Column(types.Money(), nullable=False)
+    monthly_price = sa.Column(types.Money(), nullable=True)
+    yearly_price = sa.Column(types.Money(), nullable=True)
+    currency = sa.Column(sa.String(3), nullable=False)
+    effective_from = sa.Column(sa.DateTime, nullable=False)
+    effective_to = sa.Column(sa.DateTime, nullable=True)
+    description = sa.Column(sa.Text, nullable=True)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    created_by = sa.Column(sa.String(255), nullable=True)
+    # Moves on every insert and update: with the row count it tells a rating
+    # process whether its cached price book is still current.
+    updated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class Account(Base):
+    __tablename__ = 'billing_account'
+
+    project_id = sa.Column(sa.String(64), primary_key=True)
+    currency = sa.Column(sa.String(3), nullable=False)
+    balance = sa.Column(types.Money(), nullable=False)
+    credit_limit = sa.Column(types.Money(), nullable=False)
+    low_balance_threshold = sa.Column(types.Money(), nullable=True)
+    status = sa.Column(sa.String(16), nullable=False, default='active')
+    owed_since = sa.Column(sa.DateTime, nullable=True)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    updated_at = sa.Column(sa.DateTime, nullable=False)
+    # Bumped by every write transaction of the project (they all lock this
+    # row first): a reader that loaded the project's orders can tell whether
+    # they are still current once it holds the lock.
+    revision = sa.Column(sa.Integer, nullable=False, default=0)
+
+
+class LedgerEntry(Base):
+    __tablename__ = 'billing_ledger'
+    __table_args__ = (
+        sa.Index('ix_billing_ledger_project_period', 'project_id',
+                 'period_begin'),
+    )
+
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
+                   primary_key=True, autoincrement=True)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    kind = sa.Column(sa.String(16), nullable=False)
+    amount = sa.Column(types.Money(), nullable=False)
+    balance_after = sa.Column(types.Money(), nullable=False)
+    order_id = sa.Column(sa.String(36), nullable=True, index=True)
+    period_begin = sa.Column(sa.DateTime, nullable=True)
+    period_end = sa.Column(sa.DateTime, nullable=True)
+    idempotency_key = sa.Column(sa.String(255), nullable=False, unique=True)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    created_by = sa.Column(sa.String(255), nullable=True)
+    note = sa.Column(sa.Text, nullable=True)
+
+
+class Order(Base):
+    __tablename__ = 'billing_order'
+    __table_args__ = (
+        sa.Index('ix_billing_order_project_status', 'project_id', 'status'),
+        sa.Index('ix_billing_order_resource', 'resource_id', 'service'),
+    )
+
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    resource_id = sa.Column(sa.String(255), nullable=False)
+    service = sa.Column(sa.String(64), nullable=False)
+    product_id = sa.Column(sa.String(36), nullable=True)
+    mode = sa.Column(sa.String(16), nullable=False)
+    status = sa.Column(sa.String(16), nullable=False)
+    unit_price = sa.Column(types.Money(), nullable=True)
+    term_start = sa.Column(sa.DateTime, nullable=True)
+    term_end = sa.Column(sa.DateTime, nullable=True)
+    count = sa.Column(sa.Integer, nullable=True)
+    auto_renew = sa.Column(sa.Boolean, nullable=False, default=False)
+    renewals = sa.Column(sa.Integer, nullable=False, default=0)
+    # Day of month of the first purchase: renewals end on it, clamped.
+    anchor_day = sa.Column(sa.Integer, nullable=True)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    closed_at = sa.Column(sa.DateTime, nullable=True)
+
+
+class Charge(Base):
+    __tablename__ = 'billing_charge'
+    __table_args__ = (
+        # SPEC's key plus line_key: the state collector emits one point per
+        # (VM, state), so one resource may have several lines per period.
+        sa.UniqueConstraint('project_id', 'resource_id', 'service',
+                            'period_begin', 'line_key',
+                            name='uq_billing_charge_line'),
+        sa.Index('ix_billing_charge_project_period', 'project_id',
+                 'period_begin'),
+    )
+
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
+                   primary_key=True, autoincrement=True)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    resource_id = sa.Column(sa.String(255), nullable=False)
+    service = sa.Column(sa.String(64), nullable=False)
+    line_key = sa.Column(sa.String(128), nullable=False, default='')
+    period_begin = sa.Column(sa.DateTime, nullable=False)
+    period_end = sa.Column(sa.DateTime, nullable=False)
+    qty = sa.Column(types.Quantity(), nullable=False)
+    billed_seconds = sa.Column(sa.Integer, nullable=False)
+    amount = sa.Column(types.Money(), nullable=False)
+    order_id = sa.Column(sa.String(36), nullable=True)
+    product_id = sa.Column(sa.String(36), nullable=True)
+    mode = sa.Column(sa.String(16), nullable=False)

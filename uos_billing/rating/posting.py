@@ -1,0 +1,181 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Posting one (project, period) of rated lines, exactly once.
+
+Runs inside the project's transaction (account row locked): renewals and
+expiries due in the period, the pricing pass, on-demand orders for new
+resources, the charge rows and ONE ledger entry, all committed together.
+"""
+
+from oslo_log import log as logging
+from oslo_utils import uuidutils
+
+from uos_billing.core import clock
+from uos_billing.core import errors
+from uos_billing.core import ledger
+from uos_billing.core import money
+from uos_billing.core import orders as core_orders
+from uos_billing.core import rating as core_rating
+from uos_billing.core import terms
+
+LOG = logging.getLogger(__name__)
+
+EVENT_RENEWED = 'billing.order.renewed'
+EVENT_EXPIRED = 'billing.order.expired'
+
+
+def order_event(order, book):
+    return {
+        'project_id': order.project_id, 'order_id': order.id,
+        'resource_id': order.resource_id, 'service': order.service,
+        'mode': order.mode, 'status': order.status,
+        'term_start': clock.instant(order.term_start).isoformat(),
+        'term_end': clock.instant(order.term_end).isoformat(),
+        'balance': money.to_str(book.account.balance),
+        'currency': book.currency,
+    }
+
+
+def apply_renewals(book, scope, prices, period):
+    """Renew or expire the prepaid terms that end before period.end."""
+    for snapshot in scope.prepaid_active:
+        if snapshot['term_end'] >= period.end:
+            continue
+        order = book.get_order(snapshot['id'])
+        while (order.status == core_orders.ACTIVE
+               and clock.instant(order.term_end) < period.end):
+            renew_or_expire(book, scope, prices, order)
+
+
+def renew_or_expire(book, scope, prices, order):
+    term = clock.Window(order.term_start, order.term_end)
+    product = prices.get(order.product_id)
+    successor = product and prices.successor(product, term.end)
+    price = None
+    if successor is not None:
+        core_rating.check_currency(book.project_id, book.currency, successor)
+        unit_price = successor.prepaid_price(order.mode)
+        if unit_price is not None:
+            price = money.stored(money.mul(unit_price, order.count))
+    state = book.state
+    decision = core_orders.renewal_decision(
+        order.auto_renew, state.status == ledger.FROZEN, price,
+        state.available)
+    if decision == core_orders.EXPIRE:
+        order.status = core_orders.EXPIRED
+        order.closed_at = clock.naive_utc(term.end)
+        book.events.append((EVENT_EXPIRED, order_event(order, book)))
+        LOG.info('order %s of project %s expired at %s (auto_renew=%s)',
+                 order.id, order.project_id, term.end, order.auto_renew)
+        return
+    new_term = core_orders.next_term(term, order.mode, order.count,
+                                     order.anchor_day)
+    order.renewals += 1
+    book.post(ledger.ORDER_PAYMENT, ledger.signed(ledger.ORDER_PAYMENT,
+                                                  price),
+              ledger.payment_key(order.id, order.renewals),
+              order_id=order.id, period=new_term, note='renewal')
+    order.term_start = clock.naive_utc(new_term.begin)
+    order.term_end = clock.naive_utc(new_term.end)
+    order.product_id = successor.id
+    order.unit_price = successor.prepaid_price(order.mode)
+    scope.coverage.setdefault((order.resource_id, order.service), []).append(
+        core_rating.Coverage(order.id, order.resource_id, order.service,
+                             order.mode, successor, new_term))
+    book.events.append((EVENT_RENEWED, order_event(order, book)))
+
+
+def check_currencies(book, lines):
+    seen = set()
+    for line in lines:
+        product = line.rated.product
+        if product is not None and product.id not in seen:
+            seen.add(product.id)
+            try:
+                core_rating.check_currency(book.project_id, book.currency,
+                                           product)
+            except errors.CurrencyMismatch:
+                LOG.error('project %s: account currency %s, product %s '
+                          'priced in %s; the period is not posted',
+                          book.project_id, book.currency, product.id,
+                          product.currency)
+                raise
+
+
+def open_on_demand_orders(book, scope, lines):
+    """One on-demand order per resource and service, the first time seen."""
+    rows = []
+    for line in lines:
+        key = (line.resource_id, line.service)
+        if not line.resource_id or key in scope.on_demand_orders:
+            continue
+        order_id = uuidutils.generate_uuid()
+        scope.on_demand_orders[key] = order_id
+        product = line.rated.product
+        rows.append(dict(
+            id=order_id, project_id=book.project_id,
+            resource_id=line.resource_id, service=line.service,
+            product_id=product.id if product else None,
+            mode=terms.ON_DEMAND, status=core_orders.ACTIVE,
+            auto_renew=False, renewals=0,
+            created_at=clock.naive_utc(book.now)))
+    book.insert_orders(rows)
+
+
+def charge_rows(book, scope, period, lines):
+    """The charge rows of the lines, merging points that share a line."""
+    rows = {}
+    begin, end = clock.naive_utc(period.begin), clock.naive_utc(period.end)
+    for line in lines:
+        rated = line.rated
+        key = (line.resource_id, line.service, line.line_key)
+        row = rows.get(key)
+        if row is not None:
+            row['qty'] += line.qty
+            row['amount'] += rated.amount
+            row['billed_seconds'] = max(row['billed_seconds'],
+                                        rated.billed_seconds)
+            continue
+        if rated.mode == terms.ON_DEMAND:
+            order_id = scope.on_demand_orders.get(key[:2])
+        else:
+            order_id = rated.coverage.order_id
+        rows[key] = dict(
+            project_id=book.project_id, resource_id=line.resource_id,
+            service=line.service, line_key=line.line_key,
+            period_begin=begin, period_end=end, qty=line.qty,
+            billed_seconds=rated.billed_seconds, amount=rated.amount,
+            order_id=order_id,
+            product_id=rated.product.id if rated.product else None,
+            mode=rated.mode)
+    return list(rows.values())
+
+
+def post_lines(book, scope, period, lines):
+    """Write the period's charge rows and its one ledger entry.
+
+    Returns the ledger entry written, or None when a re-rating found the
+    period's total unchanged (then nothing at all is written).
+    """
+    open_on_demand_orders(book, scope, lines)
+    rows = charge_rows(book, scope, period, lines)
+    total = sum((row['amount'] for row in rows), money.ZERO)
+    decision = ledger.period_posting(book.project_id, period.begin, total,
+                                     book.period_amounts(period.begin))
+    if decision is None:
+        return None
+    kind, amount, key = decision
+    book.replace_charges(period, rows)
+    return book.post(kind, amount, key, period=period,
+                     note='%d lines' % len(rows))

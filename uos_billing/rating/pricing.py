@@ -1,0 +1,121 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""From CloudKitty's DataFrame to priced lines, for rating and quotes.
+
+The one pricing pass both process() and quote() run: it only reads the
+price book and the scope's prepaid coverage, and writes nothing.
+"""
+
+import dataclasses
+import threading
+import typing
+
+from cloudkitty import dataframe
+
+from uos_billing.core import clock
+from uos_billing.core import pricebook
+from uos_billing.core import rating as core_rating
+
+LINE_KEY_LENGTH = 128
+
+
+class PointFields(object):
+    """A point's groupby over its metadata, without merging dicts."""
+
+    __slots__ = ('_groupby', '_metadata')
+
+    def __init__(self, groupby, metadata):
+        self._groupby = groupby
+        self._metadata = metadata
+
+    def get(self, key, default=None):
+        value = self._groupby.get(key)
+        if value is None:
+            value = self._metadata.get(key, default)
+        return value
+
+
+def line_key(groupby, exclude):
+    """What tells apart several points of one resource in one period."""
+    key = ','.join('%s=%s' % (k, groupby[k]) for k in sorted(groupby)
+                   if k not in exclude)
+    return key[:LINE_KEY_LENGTH]
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    service: str
+    resource_id: str
+    line_key: str
+    qty: typing.Any
+    rated: core_rating.Rated
+
+
+def price_frame(frame, book, coverage, region, resource_key, exclude):
+    """Price every point of frame; return the priced frame and its lines.
+
+    The price of a point is added to the price earlier modules set, as
+    CloudKitty's own modules do, so that modules can stack.
+    """
+    period = clock.Window(frame.start, frame.end)
+    at = period.begin
+    out = dataframe.DataFrame(start=frame.start, end=frame.end)
+    lines = []
+    rate = core_rating.rate
+    match = book.match
+    for type_, points in frame.itertypes():
+        priced = []
+        for point in points:
+            fields = PointFields(point.groupby, point.metadata)
+            product = match(type_, fields.get('region') or region, fields,
+                            at)
+            resource_id = str(fields.get(resource_key) or '')
+            rated = rate(point.qty, fields, period, product,
+                         coverage.get((resource_id, type_), ()))
+            priced.append(point.set_price(point.price + rated.amount))
+            lines.append(Line(type_, resource_id,
+                              line_key(point.groupby, exclude),
+                              point.qty, rated))
+        out.add_points(priced, type_)
+    return out, lines
+
+
+class PriceBookCache(object):
+    """The price book, shared by the module instances of a process.
+
+    CloudKitty builds a module instance per scope and cycle; the products
+    are the same for every scope, so they are loaded again only when the
+    product table's fingerprint (row count, last update) moves.
+    """
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._fingerprint = None
+        self._book = pricebook.PriceBook(())
+
+    def get(self, dbapi):
+        fingerprint = dbapi.price_book_fingerprint()
+        with self._lock:
+            if fingerprint != self._fingerprint:
+                self._book = pricebook.PriceBook(dbapi.load_products())
+                self._fingerprint = fingerprint
+            return self._book
+
+    def clear(self):
+        with self._lock:
+            self._fingerprint = None
+            self._book = pricebook.PriceBook(())
+
+
+PRICE_BOOKS = PriceBookCache()

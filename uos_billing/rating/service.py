@@ -1,0 +1,310 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""The billing operations the API exposes, one transaction each.
+
+Every operation validates its input first (InvalidInput names the field),
+then runs in the project's transaction: it either writes everything it
+must or nothing. Money rules come from uos_billing.core.
+"""
+
+import functools
+
+from oslo_db import api as oslo_db_api
+from oslo_db import exception as db_exc
+from oslo_utils import timeutils
+from oslo_utils import uuidutils
+
+from uos_billing.core import clock
+from uos_billing.core import errors
+from uos_billing.core import ledger
+from uos_billing.core import money
+from uos_billing.core import orders as core_orders
+from uos_billing.core import rating as core_rating
+from uos_billing.core import terms
+from uos_billing.rating.db import api as db_api
+from uos_billing.rating.db.sqlalchemy import api as sql_api
+from uos_billing.rating import notifier
+from uos_billing.rating import posting
+from uos_billing.rating import pricing
+
+
+def _now(now):
+    return clock.instant(now or timeutils.utcnow(with_timezone=True))
+
+
+def _is_race(exc):
+    return isinstance(exc, db_exc.DBDuplicateEntry)
+
+
+def operation(func):
+    """Retry on a lost race, then send the notifications of the commit."""
+    retried = oslo_db_api.wrap_db_retry(
+        max_retries=5, retry_on_deadlock=True,
+        exception_checker=_is_race)(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        result, events = retried(*args, **kwargs)
+        notifier.send(events)
+        return result
+    return wrapper
+
+
+class BillingService(object):
+    """Recharge, buy, cancel, renew, auto-renew and flavor change."""
+
+    def __init__(self, dbapi=None):
+        self.db = dbapi or db_api.get_instance()
+
+    @operation
+    def recharge(self, project_id, amount, note=None, idempotency_key=None,
+                 created_by=None, now=None):
+        """Add money to a project's account: one recharge entry.
+
+        The same idempotency_key with the same amount and note returns the
+        first entry; with another body it is a Conflict.
+        """
+        amount = money.parse(amount, 'amount')
+        if amount <= 0:
+            raise errors.InvalidInput('amount', 'must be greater than zero')
+        key = ledger.recharge_key(
+            project_id, idempotency_key or uuidutils.generate_uuid())
+        with self.db.project_transaction(project_id, _now(now)) as book:
+            money.check_places(amount, book.currency, 'amount')
+            existing = book.find_entry(key)
+            if existing is not None:
+                if (existing.kind != ledger.RECHARGE
+                        or existing.amount != amount
+                        or (existing.note or None) != (note or None)):
+                    raise errors.Conflict(
+                        'idempotency_key %r was already used for another '
+                        'request' % idempotency_key)
+                return sql_api.row_dict(existing), []
+            entry = book.post(ledger.RECHARGE, amount, key,
+                              created_by=created_by, note=note)
+            book.session.flush()
+            result = sql_api.row_dict(entry)
+        return result, book.events
+
+    @operation
+    def buy(self, project_id, resource_id, service, product_id, mode, count,
+            auto_renew=False, created_by=None, now=None):
+        """Buy count prepaid terms of mode for a resource (SPEC 4)."""
+        now = _now(now)
+        terms.check_mode_count(mode, count)
+        if not resource_id:
+            raise errors.InvalidInput('resource_id', 'must not be empty')
+        product = self._product(product_id)
+        if product.service != service:
+            raise errors.InvalidInput(
+                'service', 'product %s prices service %s, not %s' % (
+                    product.id, product.service, service))
+        if not product.in_effect(now):
+            raise errors.InvalidInput(
+                'product_id', 'product %s is not in effect at %s' % (
+                    product.id, now.isoformat()))
+        price, unit_price = core_orders.term_price(product, mode, count)
+        with self.db.project_transaction(project_id, now) as book:
+            core_rating.check_currency(project_id, book.currency, product)
+            for order in book.active_orders(resource_id, service):
+                if order.mode != terms.ON_DEMAND:
+                    raise errors.Conflict(
+                        'resource %s already has the active %s order %s' % (
+                            resource_id, order.mode, order.id))
+            ledger.require_funds(project_id, book.state, price,
+                                 book.currency)
+            term = core_orders.first_term(now, mode, count)
+            order = sql_api.models.Order(
+                id=uuidutils.generate_uuid(), project_id=project_id,
+                resource_id=resource_id, service=service,
+                product_id=product.id, mode=mode,
+                status=core_orders.ACTIVE, unit_price=unit_price,
+                term_start=clock.naive_utc(term.begin),
+                term_end=clock.naive_utc(term.end), count=count,
+                auto_renew=bool(auto_renew), renewals=0,
+                anchor_day=term.begin.day, created_at=clock.naive_utc(now))
+            book.session.add(order)
+            book.post(ledger.ORDER_PAYMENT,
+                      ledger.signed(ledger.ORDER_PAYMENT, price),
+                      ledger.payment_key(order.id, 0), order_id=order.id,
+                      period=term, created_by=created_by, note='purchase')
+            book.session.flush()
+            result = sql_api.row_dict(order)
+        return result, book.events
+
+    def _product(self, product_id):
+        try:
+            return self.db.get_product(product_id)
+        except errors.NotFound:
+            raise errors.InvalidInput('product_id', 'unknown product %s' %
+                                      product_id)
+
+    @staticmethod
+    def _prepaid_order(book, order_id):
+        order = book.get_order(order_id)
+        if order.mode == terms.ON_DEMAND:
+            raise errors.Conflict('order %s is on demand: there is no term '
+                                  'to cancel or renew' % order_id)
+        if order.status != core_orders.ACTIVE:
+            raise errors.Conflict('order %s is already %s' % (order_id,
+                                                              order.status))
+        return order
+
+    @staticmethod
+    def _refund_unused(book, order, at, reason, created_by):
+        """Refund what order's paid terms have left after at."""
+        refund = money.ZERO
+        for payment in book.order_payments(order.id):
+            term = clock.Window(payment.period_begin, payment.period_end)
+            if term.end <= at:
+                continue
+            refund += core_orders.settle(-payment.amount, term, at).refund
+        order.closed_at = clock.naive_utc(at)
+        if refund > 0:
+            book.post(ledger.REFUND, ledger.signed(ledger.REFUND, refund),
+                      ledger.refund_key(order.id, reason), order_id=order.id,
+                      period=clock.Window(at, max(at, clock.instant(
+                          order.term_end))),
+                      created_by=created_by, note=reason)
+        return refund
+
+    @operation
+    def cancel(self, project_id, order_id, created_by=None, now=None):
+        """Cancel a prepaid order: refund its unused seconds (SPEC 4)."""
+        now = _now(now)
+        with self.db.project_transaction(project_id, now,
+                                         create=False) as book:
+            order = self._prepaid_order(book, order_id)
+            refund = self._refund_unused(book, order, now, 'cancel',
+                                         created_by)
+            order.status = core_orders.CANCELLED
+            book.session.flush()
+            result = dict(sql_api.row_dict(order), refund=refund)
+        return result, book.events
+
+    @operation
+    def renew(self, project_id, order_id, created_by=None, now=None):
+        """Pay the next term of a prepaid order now, at today's price."""
+        now = _now(now)
+        with self.db.project_transaction(project_id, now,
+                                         create=False) as book:
+            order = self._prepaid_order(book, order_id)
+            term = clock.Window(order.term_start, order.term_end)
+            product = self.db.get_product(order.product_id)
+            prices = self._price_book()
+            successor = (prices.successor(product, term.end)
+                         or prices.successor(product, now))
+            if successor is None:
+                raise errors.Conflict(
+                    'no product is in effect for the renewal of order %s' %
+                    order_id)
+            core_rating.check_currency(project_id, book.currency, successor)
+            price, unit_price = core_orders.term_price(
+                successor, order.mode, order.count)
+            ledger.require_funds(project_id, book.state, price,
+                                 book.currency)
+            new_term = core_orders.next_term(term, order.mode, order.count,
+                                             order.anchor_day)
+            order.renewals += 1
+            book.post(ledger.ORDER_PAYMENT,
+                      ledger.signed(ledger.ORDER_PAYMENT, price),
+                      ledger.payment_key(order.id, order.renewals),
+                      order_id=order.id, period=new_term,
+                      created_by=created_by, note='renewal')
+            order.term_end = clock.naive_utc(new_term.end)
+            order.product_id = successor.id
+            order.unit_price = unit_price
+            book.events.append((posting.EVENT_RENEWED,
+                                posting.order_event(order, book)))
+            book.session.flush()
+            result = sql_api.row_dict(order)
+        return result, book.events
+
+    def _price_book(self):
+        return pricing.PRICE_BOOKS.get(self.db)
+
+    @operation
+    def set_auto_renew(self, project_id, order_id, auto_renew, now=None):
+        if not isinstance(auto_renew, bool):
+            raise errors.InvalidInput('auto_renew', 'must be true or false')
+        with self.db.project_transaction(project_id, _now(now),
+                                         create=False) as book:
+            order = self._prepaid_order(book, order_id)
+            order.auto_renew = auto_renew
+            book.session.flush()
+            result = sql_api.row_dict(order)
+        return result, book.events
+
+    @operation
+    def change_flavor(self, project_id, order_id, new_product_id,
+                      created_by=None, now=None):
+        """A prepaid resource changes flavor (SPEC 4, Flavor change).
+
+        The unused value of the old term is refunded; when the new flavor's
+        product is sold in the same mode and the funds allow, its price is
+        charged pro rata for the rest of the same term in a new order;
+        otherwise the resource is on demand from now.
+        """
+        now = _now(now)
+        new_product = self._product(new_product_id)
+        with self.db.project_transaction(project_id, now,
+                                         create=False) as book:
+            old = self._prepaid_order(book, order_id)
+            if new_product.service != old.service:
+                raise errors.InvalidInput(
+                    'product_id', 'product %s prices %s, the order is for '
+                    '%s' % (new_product.id, new_product.service,
+                            old.service))
+            core_rating.check_currency(project_id, book.currency,
+                                       new_product)
+            refund = self._refund_unused(book, old, now, 'flavor_change',
+                                         created_by)
+            old.status = core_orders.CLOSED
+            rest = clock.Window(now, max(now, clock.instant(old.term_end)))
+            new_order = None
+            unit_price = new_product.prepaid_price(old.mode)
+            if unit_price is not None and rest.seconds > 0:
+                current = clock.Window(old.term_start, old.term_end)
+                full = money.stored(money.mul(unit_price, old.count))
+                price = core_orders.remaining_price(full, current, now)
+                state = book.state
+                if state.status != ledger.FROZEN and                         price <= state.available:
+                    new_order = self._successor_order(
+                        book, old, new_product, unit_price, price, rest,
+                        now, created_by)
+            book.session.flush()
+            result = {'closed_order': sql_api.row_dict(old),
+                      'refund': refund,
+                      'new_order': (sql_api.row_dict(new_order)
+                                    if new_order is not None else None)}
+        return result, book.events
+
+    @staticmethod
+    def _successor_order(book, old, product, unit_price, price, rest, now,
+                         created_by):
+        order = sql_api.models.Order(
+            id=uuidutils.generate_uuid(), project_id=old.project_id,
+            resource_id=old.resource_id, service=old.service,
+            product_id=product.id, mode=old.mode,
+            status=core_orders.ACTIVE, unit_price=unit_price,
+            term_start=clock.naive_utc(rest.begin),
+            term_end=clock.naive_utc(rest.end), count=old.count,
+            auto_renew=old.auto_renew, renewals=0,
+            anchor_day=old.anchor_day, created_at=clock.naive_utc(now))
+        book.session.add(order)
+        book.post(ledger.ORDER_PAYMENT,
+                  ledger.signed(ledger.ORDER_PAYMENT, price),
+                  ledger.payment_key(order.id, 0), order_id=order.id,
+                  period=rest, created_by=created_by, note='flavor_change')
+        return order
