@@ -73,8 +73,8 @@ class BillingRating(rating.RatingProcessorBase):
         self._scope = None
         self._scope_period = None
         if self._tenant_id is not None:
-            self._load_scope(clock.Window(
-                start, start + datetime.timedelta(seconds=CONF.collect.period)))
+            period = datetime.timedelta(seconds=CONF.collect.period)
+            self._load_scope(clock.Window(start, start + period))
 
     def _load_scope(self, period):
         self._scope = self.db_api.load_scope(self._tenant_id, period)
@@ -120,8 +120,8 @@ class BillingRating(rating.RatingProcessorBase):
             if book.account.revision != scope.revision:
                 # Someone wrote to the project since reload_config: read its
                 # orders again, under the lock this time.
-                scope = self.db_api.read_scope(book.session,
-                                                self._tenant_id, period)
+                scope = self.db_api.read_scope(book.session, self._tenant_id,
+                                               period)
             posting.apply_renewals(book, scope, self._prices, period)
             priced, lines = self._price(frame, scope.coverage)
             posting.check_currencies(book, lines)

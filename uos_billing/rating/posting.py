@@ -171,11 +171,12 @@ def post_lines(book, scope, period, lines):
     open_on_demand_orders(book, scope, lines)
     rows = charge_rows(book, scope, period, lines)
     total = sum((row['amount'] for row in rows), money.ZERO)
+    posted = book.period_amounts(period.begin)
     decision = ledger.period_posting(book.project_id, period.begin, total,
-                                     book.period_amounts(period.begin))
+                                     posted)
     if decision is None:
         return None
     kind, amount, key = decision
-    book.replace_charges(period, rows)
+    book.write_charges(period, rows, replace=bool(posted))
     return book.post(kind, amount, key, period=period,
                      note='%d lines' % len(rows))

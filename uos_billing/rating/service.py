@@ -279,7 +279,8 @@ class BillingService(object):
                 full = money.stored(money.mul(unit_price, old.count))
                 price = core_orders.remaining_price(full, current, now)
                 state = book.state
-                if state.status != ledger.FROZEN and                         price <= state.available:
+                if (state.status != ledger.FROZEN
+                        and price <= state.available):
                     new_order = self._successor_order(
                         book, old, new_product, unit_price, price, rest,
                         now, created_by)

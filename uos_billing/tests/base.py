@@ -14,6 +14,7 @@
 """Test bases and fixtures shared by the unit and functional tests."""
 
 import datetime
+import logging
 import os
 
 # The servers every development machine and CI run; tox sets the same.
@@ -82,6 +83,11 @@ class Database(fixtures.Fixture):
         if self.core_tables:
             ck_db_api.get_instance().get_migration().upgrade('head')
         db_api.get_instance().get_migration().upgrade('head')
+        # alembic's env.py runs logging.config.fileConfig(), which disables
+        # every logger that existed: give the tests their logs back.
+        for logger in logging.root.manager.loggerDict.values():
+            if isinstance(logger, logging.Logger):
+                logger.disabled = False
         pricing.PRICE_BOOKS.clear()
         self.addCleanup(pricing.PRICE_BOOKS.clear)
 

@@ -110,6 +110,7 @@ class Book(object):
         self.account = account
         self.now = now
         self.events = []
+        self.written = False
 
     @property
     def project_id(self):
@@ -142,6 +143,7 @@ class Book(object):
             idempotency_key=key, created_at=_naive(self.now),
             created_by=created_by, note=note)
         self.session.add(entry)
+        self.written = True
         self._set_state(after, events)
         return entry
 
@@ -180,16 +182,20 @@ class Book(object):
                                              ledger.ADJUSTMENT)))
             .order_by(models.LedgerEntry.id)).scalars())
 
-    def replace_charges(self, period, rows):
-        self.session.execute(sa.delete(models.Charge).where(
-            models.Charge.project_id == self.project_id,
-            models.Charge.period_begin == _naive(period.begin)))
+    def write_charges(self, period, rows, replace):
+        """Insert a period's charge rows, replacing earlier ones if asked."""
+        if replace:
+            self.session.execute(sa.delete(models.Charge).where(
+                models.Charge.project_id == self.project_id,
+                models.Charge.period_begin == _naive(period.begin)))
         if rows:
             self.session.execute(sa.insert(models.Charge), rows)
+        self.written = True
 
     def insert_orders(self, rows):
         if rows:
             self.session.execute(sa.insert(models.Order), rows)
+            self.written = True
 
     def get_order(self, order_id):
         order = self.session.execute(
@@ -217,8 +223,10 @@ class Book(object):
             .order_by(models.LedgerEntry.id)).scalars())
 
     def close(self):
-        self.account.revision = (self.account.revision or 0) + 1
-        self.account.updated_at = _naive(self.now)
+        """Bump the project's revision if this transaction wrote anything."""
+        if self.written or self.session.new or self.session.dirty:
+            self.account.revision = (self.account.revision or 0) + 1
+            self.account.updated_at = _naive(self.now)
 
 
 class BillingDB(object):
