@@ -40,10 +40,23 @@ class Conflict(BillingError):
     """The request contradicts the current state (HTTP 409)."""
 
 
+def shown(amount, places):
+    """An amount as people read it: no trailing zeros past places.
+
+    Display only: the value is never rounded, so a missing 4.505 reads
+    4.505, not 4.50.
+    """
+    normal = amount.normalize()
+    if -normal.as_tuple().exponent < places:
+        normal = amount.quantize(type(amount)(1).scaleb(-places))
+    return format(normal, 'f')
+
+
 class InsufficientFunds(BillingError):
     """Balance plus credit limit do not cover a payment (HTTP 402)."""
 
-    def __init__(self, project_id, required, available, currency):
+    def __init__(self, project_id, required, available, currency,
+                 places=2):
         self.project_id = project_id
         self.required = required
         self.available = available
@@ -52,8 +65,9 @@ class InsufficientFunds(BillingError):
         super().__init__(
             'insufficient funds for project %s: %s %s required, %s %s '
             'available (balance + credit limit), %s %s missing' % (
-                project_id, required, currency, available, currency,
-                self.missing, currency))
+                project_id, shown(required, places), currency,
+                shown(available, places), currency,
+                shown(self.missing, places), currency))
 
 
 class AccountFrozen(Conflict):

@@ -104,7 +104,7 @@ def require_funds(project_id, state, amount, currency):
         raise errors.AccountFrozen(project_id)
     if amount > state.available:
         raise errors.InsufficientFunds(project_id, amount, state.available,
-                                       currency)
+                                       currency, money.minor_unit(currency))
 
 
 def evaluate(state, at, previous_balance=None):

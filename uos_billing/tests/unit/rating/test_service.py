@@ -1,0 +1,263 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""The service layer: recharge, buy, cancel, renew, flavor change."""
+
+import sqlalchemy as sa
+
+from cloudkitty import db as ck_db
+
+from uos_billing.core import errors
+from uos_billing.rating.db.sqlalchemy import models
+from uos_billing.tests import base
+from uos_billing.tests import samples
+from uos_billing.tests.unit.rating import test_module
+
+D = samples.D
+utc = base.utc
+NOV5 = utc(2026, 11, 5, 12)
+
+
+class ServiceTestCase(test_module.ModuleTestCase):
+
+    def snapshot(self, project='acme'):
+        try:
+            account = self.db.get_account(project)
+        except errors.NotFound:
+            account = None
+        return (account, self.db.list_ledger(project),
+                self.db.list_orders(project))
+
+
+class TestRecharge(ServiceTestCase):
+
+    def test_recharge_adds_one_entry(self):
+        entry = self.svc.recharge('acme', '12.34', note='wire 42',
+                                  idempotency_key='k-1', created_by='adm')
+        self.assertEqual(('recharge', D('12.34'), D('12.34'),
+                          'recharge:acme:k-1', 'adm', 'wire 42'),
+                         (entry['kind'], entry['amount'],
+                          entry['balance_after'], entry['idempotency_key'],
+                          entry['created_by'], entry['note']))
+        self.assertEqual(D('12.34'), self.balance())
+
+    def test_same_key_same_body_returns_the_first_entry(self):
+        first = self.svc.recharge('acme', '5', idempotency_key='k')
+        again = self.svc.recharge('acme', '5.00', idempotency_key='k')
+        self.assertEqual(first['id'], again['id'])
+        self.assertEqual(D('5'), self.balance())
+        self.assertEqual(1, len(self.db.list_ledger('acme')))
+
+    def test_same_key_other_body_is_a_conflict(self):
+        self.svc.recharge('acme', '5', idempotency_key='k')
+        before = self.snapshot()
+        self.assertRaises(errors.Conflict, self.svc.recharge, 'acme', '6',
+                          idempotency_key='k')
+        self.assertRaises(errors.Conflict, self.svc.recharge, 'acme', '5',
+                          note='other', idempotency_key='k')
+        self.assertEqual(before, self.snapshot())
+
+    def test_bad_amounts_name_the_field_and_write_nothing(self):
+        for amount, reason in (('-1', 'must not be negative'),
+                               ('0', 'greater than zero'),
+                               ('abc', 'not a decimal amount'),
+                               (0.1, 'no exact decimal value'),
+                               ('1.001', 'more decimal places than EUR'),
+                               (None, 'expected a decimal amount')):
+            e = self.assertRaises(errors.InvalidInput, self.svc.recharge,
+                                  'acme', amount)
+            self.assertEqual('amount', e.field)
+            self.assertIn(reason, str(e))
+        self.assertEqual((None, [], []), self.snapshot())
+
+
+class TestBuy(ServiceTestCase):
+
+    def test_buy_charges_the_term_at_once(self):
+        self.svc.recharge('acme', '60')
+        order = self.svc.buy('acme', 'vm-1', 'instance', 'medium',
+                             'monthly', 2, auto_renew=True, now=NOV5)
+        self.assertEqual(
+            ('monthly', 'active', 2, D('25'), NOV5, utc(2027, 1, 5, 12),
+             True, 5),
+            (order['mode'], order['status'], order['count'],
+             order['unit_price'], order['term_start'], order['term_end'],
+             order['auto_renew'], order['anchor_day']))
+        payment = self.db.list_ledger('acme')[-1]
+        self.assertEqual(('order_payment', D('-50'), D('10'), order['id'],
+                          NOV5, utc(2027, 1, 5, 12),
+                          'order_payment:%s:0' % order['id']),
+                         (payment['kind'], payment['amount'],
+                          payment['balance_after'], payment['order_id'],
+                          payment['period_begin'], payment['period_end'],
+                          payment['idempotency_key']))
+
+    def test_credit_limit_counts_as_funds(self):
+        self.svc.recharge('acme', '20')
+        self.db_set_account(credit_limit='5')
+        self.svc.buy('acme', 'vm-1', 'instance', 'medium', 'monthly', 1,
+                     now=NOV5)
+        self.assertEqual(D('-5'), self.balance())
+
+    def db_set_account(self, **values):
+        with ck_db.session_for_write() as session:
+            session.execute(sa.update(models.Account).values(
+                **{k: (D(v) if k != 'status' else v)
+                   for k, v in values.items()}))
+
+    def test_insufficient_funds_names_the_missing_amount(self):
+        self.svc.recharge('acme', '20.50')
+        before = self.snapshot()
+        e = self.assertRaises(errors.InsufficientFunds, self.svc.buy,
+                              'acme', 'vm-1', 'instance', 'medium',
+                              'monthly', 1, now=NOV5)
+        self.assertEqual((D('25'), D('20.50'), D('4.50'), 'EUR'),
+                         (e.required, e.available, e.missing, e.currency))
+        self.assertIn('4.50 EUR missing', str(e))
+        self.assertEqual(before, self.snapshot())
+
+    def test_a_project_without_account_writes_nothing_when_refused(self):
+        self.assertRaises(errors.InsufficientFunds, self.svc.buy, 'acme',
+                          'vm-1', 'instance', 'small', 'monthly', 1,
+                          now=NOV5)
+        self.assertEqual((None, [], []), self.snapshot())
+
+    def test_frozen_account_cannot_buy(self):
+        self.svc.recharge('acme', '100')
+        self.db_set_account(status='frozen')
+        self.assertRaises(errors.AccountFrozen, self.svc.buy, 'acme',
+                          'vm-1', 'instance', 'small', 'monthly', 1,
+                          now=NOV5)
+
+    def test_bad_requests_name_the_field(self):
+        self.svc.recharge('acme', '100')
+        before = self.snapshot()
+        cases = [
+            (('vm-1', 'instance', 'small', 'weekly', 1), 'mode'),
+            (('vm-1', 'instance', 'small', 'monthly', 0), 'count'),
+            (('vm-1', 'instance', 'small', 'yearly', 11), 'count'),
+            (('vm-1', 'instance', 'small', 'monthly', True), 'count'),
+            (('', 'instance', 'small', 'monthly', 1), 'resource_id'),
+            (('vm-1', 'instance', 'nope', 'monthly', 1), 'product_id'),
+            (('vm-1', 'volume', 'small', 'monthly', 1), 'service'),
+            (('vm-1', 'instance', 'small-off', 'monthly', 1), 'product_id'),
+        ]
+        for args, field in cases:
+            e = self.assertRaises(errors.InvalidInput, self.svc.buy,
+                                  'acme', *args, now=NOV5)
+            self.assertEqual(field, e.field, args)
+        self.assertEqual(before, self.snapshot())
+
+    def test_a_second_term_for_the_same_resource_is_a_conflict(self):
+        self.svc.recharge('acme', '100')
+        self.svc.buy('acme', 'vm-1', 'instance', 'small', 'monthly', 1,
+                     now=NOV5)
+        self.assertRaises(errors.Conflict, self.svc.buy, 'acme', 'vm-1',
+                          'instance', 'small', 'monthly', 1, now=NOV5)
+
+    def test_currency_mismatch_is_refused(self):
+        self.db.create_product(samples.product('usd', 'm1.usd', '1',
+                                               monthly='1', currency='USD'))
+        self.svc.recharge('acme', '100')
+        self.assertRaises(errors.CurrencyMismatch, self.svc.buy, 'acme',
+                          'vm-1', 'instance', 'usd', 'monthly', 1, now=NOV5)
+
+
+class TestCancelRenew(ServiceTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.svc.recharge('acme', '100')
+        # Nov 1 to Dec 1: 30 days.
+        self.order = self.svc.buy('acme', 'vm-1', 'instance', 'small',
+                                  'monthly', 1, now=utc(2026, 11, 1))
+
+    def test_cancel_refunds_the_unused_seconds(self):
+        result = self.svc.cancel('acme', self.order['id'],
+                                 now=utc(2026, 11, 11))
+        # 10.00 x 20 days / 30 days.
+        self.assertEqual(D('6.6666666667'), result['refund'])
+        self.assertEqual(('cancelled', utc(2026, 11, 11)),
+                         (result['status'], result['closed_at']))
+        refund = self.db.list_ledger('acme')[-1]
+        self.assertEqual(('refund', D('6.6666666667'),
+                          'refund:%s:cancel' % self.order['id']),
+                         (refund['kind'], refund['amount'],
+                          refund['idempotency_key']))
+        self.assertEqual(D('96.6666666667'), self.balance())
+
+    def test_cancelling_twice_is_a_conflict(self):
+        self.svc.cancel('acme', self.order['id'], now=utc(2026, 11, 11))
+        before = self.snapshot()
+        e = self.assertRaises(errors.Conflict, self.svc.cancel, 'acme',
+                              self.order['id'], now=utc(2026, 11, 12))
+        self.assertIn('already cancelled', str(e))
+        self.assertEqual(before, self.snapshot())
+
+    def test_other_projects_cannot_touch_the_order(self):
+        self.svc.recharge('other', '1')
+        self.assertRaises(errors.NotFound, self.svc.cancel, 'other',
+                          self.order['id'])
+
+    def test_renew_extends_from_term_end_on_the_anchor_day(self):
+        order = self.svc.renew('acme', self.order['id'],
+                               now=utc(2026, 11, 20))
+        self.assertEqual((utc(2026, 11, 1), utc(2027, 1, 1), 1),
+                         (order['term_start'], order['term_end'],
+                          order['renewals']))
+        self.assertEqual(D('80'), self.balance())
+        # Cancelling refunds the rest of this term and all of the next.
+        result = self.svc.cancel('acme', self.order['id'],
+                                 now=utc(2026, 11, 16))
+        self.assertEqual(D('15'), result['refund'])
+
+    def test_set_auto_renew(self):
+        order = self.svc.set_auto_renew('acme', self.order['id'], True)
+        self.assertTrue(order['auto_renew'])
+        self.assertRaises(errors.InvalidInput, self.svc.set_auto_renew,
+                          'acme', self.order['id'], 'yes')
+
+
+class TestFlavorChange(ServiceTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.svc.recharge('acme', '100')
+        self.order = self.svc.buy('acme', 'vm-1', 'instance', 'small',
+                                  'monthly', 1, now=utc(2026, 11, 1))
+
+    def test_refund_old_term_and_charge_new_price_for_the_rest(self):
+        result = self.svc.change_flavor('acme', self.order['id'], 'medium',
+                                        now=utc(2026, 11, 16))
+        # Half of 10.00 back, half of 25.00 charged.
+        self.assertEqual(D('5'), result['refund'])
+        new = result['new_order']
+        self.assertEqual(('medium', 'active', utc(2026, 11, 16),
+                          utc(2026, 12, 1), 1),
+                         (new['product_id'], new['status'],
+                          new['term_start'], new['term_end'],
+                          new['anchor_day']))
+        self.assertEqual('closed', result['closed_order']['status'])
+        self.assertEqual(D('100') - D('10') + D('5') - D('12.5'),
+                         self.balance())
+
+    def test_without_funds_the_resource_falls_back_to_on_demand(self):
+        self.svc.buy('acme', 'vm-2', 'instance', 'medium', 'monthly', 3,
+                     now=utc(2026, 11, 1))
+        self.svc.buy('acme', 'vm-3', 'instance', 'small', 'monthly', 1,
+                     now=utc(2026, 11, 1))
+        # 5.00 left + 5.00 refunded < 12.50 for the rest of the term.
+        result = self.svc.change_flavor('acme', self.order['id'], 'medium',
+                                        now=utc(2026, 11, 16))
+        self.assertIsNone(result['new_order'])
+        self.assertEqual(D('10'), self.balance())
