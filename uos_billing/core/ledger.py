@@ -55,7 +55,9 @@ def signed(kind, magnitude):
     if magnitude < 0:
         raise ValueError('%s magnitude must not be negative: %s' % (
             kind, magnitude))
-    return money.stored(_SIGNS[kind] * magnitude)
+    # copy_abs() of a zero keeps "-0" out of the ledger.
+    amount = money.stored(_SIGNS[kind] * magnitude)
+    return amount if amount else amount.copy_abs()
 
 
 def _stamp(at):

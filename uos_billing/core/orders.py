@@ -86,7 +86,8 @@ EXPIRE = 'expire'
 
 def renewal_decision(auto_renew, frozen, price, available):
     """At term end: renew when asked to, allowed and affordable."""
-    if auto_renew and not frozen and price is not None and             price <= available:
+    if (auto_renew and not frozen and price is not None
+            and price <= available):
         return RENEW
     return EXPIRE
 

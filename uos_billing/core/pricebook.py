@@ -120,6 +120,10 @@ def find_conflict(product, others):
     return None
 
 
+def _text(value):
+    return None if value is None else str(value)
+
+
 class PriceBook(object):
     """Products indexed by service, with memoized matching.
 
@@ -152,8 +156,10 @@ class PriceBook(object):
         keys = self._keys.get(service)
         if keys is None:
             return None
-        memo_key = (service, region, at,
-                    tuple(str(fields.get(k)) for k in keys))
+        # A missing (None) field must not share a key with the string
+        # 'None': matches() tells them apart.
+        values = tuple(_text(fields.get(key)) for key in keys)
+        memo_key = (service, region, at, values)
         try:
             return self._memo[memo_key]
         except KeyError:
@@ -163,16 +169,16 @@ class PriceBook(object):
         return product
 
     def _match(self, service, region, fields, at):
-        best = None
-        for product in self._by_service.get(service, ()):
-            if not (product.in_effect(at) and product.covers_region(region)
-                    and product.matches(fields)):
-                continue
-            if best is None or product.specificity > best.specificity:
-                best = product
-            elif product.specificity == best.specificity:
-                raise errors.AmbiguousProduct(best, product)
-        return best
+        candidates = [p for p in self._by_service.get(service, ())
+                      if p.in_effect(at) and p.covers_region(region)
+                      and p.matches(fields)]
+        if not candidates:
+            return None
+        top = max(p.specificity for p in candidates)
+        best = [p for p in candidates if p.specificity == top]
+        if len(best) > 1:
+            raise errors.AmbiguousProduct(best[0], best[1])
+        return best[0]
 
     def successor(self, product, at):
         """The product in effect at at for product's service, region, match.

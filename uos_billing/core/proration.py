@@ -48,6 +48,8 @@ def split(amount, parts_seconds):
     the stored precision, so the parts always add up to exactly the
     (stored) amount: nothing is lost or created by rounding.
     """
+    if not parts_seconds:
+        raise ValueError('cannot split an amount into no parts')
     total_seconds = sum(parts_seconds)
     amount = money.stored(amount)
     if total_seconds == 0:

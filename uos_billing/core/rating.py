@@ -70,7 +70,9 @@ def rate(qty, fields, period, product, coverages=()):
     else:
         amount = proration.share(money.mul(qty, product.on_demand_price),
                                  billed, period.seconds)
-    coverage = covering[0] if covered else None
+    # The coverage reported (its order and mode go on the charge line) is
+    # one that covers seconds of this period, not merely the first listed.
+    coverage = next((c for c in covering if period.clip(c.window)), None)
     return Rated(amount, billed, covered, product, coverage)
 
 

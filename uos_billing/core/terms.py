@@ -38,8 +38,8 @@ def check_mode_count(mode, count):
     """Validate a prepaid mode and count, naming the bad field."""
     if mode not in PREPAID_MODES:
         raise errors.InvalidInput(
-            'mode', 'must be one of %s, got %r' % (', '.join(PREPAID_MODES),
-                                                  mode))
+            'mode', 'must be one of %s, got %r' % (
+                ', '.join(PREPAID_MODES), mode))
     if isinstance(count, bool) or not isinstance(count, int):
         raise errors.InvalidInput('count', 'must be an integer, got %r' %
                                   (count,))
