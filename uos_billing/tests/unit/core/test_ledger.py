@@ -17,6 +17,7 @@ import decimal
 
 from uos_billing.core import errors
 from uos_billing.core import ledger
+from uos_billing.core import money
 from uos_billing.tests import base
 
 D = decimal.Decimal
@@ -61,7 +62,7 @@ class SignedTest(base.TestCase):
 
     def test_zero_charge_is_not_negative_zero(self):
         self.assertEqual('0.0000000000',
-                         str(ledger.signed(ledger.CHARGE, D('0'))))
+                         money.to_str(ledger.signed(ledger.CHARGE, D('0'))))
 
 
 class KeysTest(base.TestCase):
