@@ -15,32 +15,25 @@
 
 import datetime
 import logging
-import os
 
-# The servers every development machine and CI run; tox sets the same.
-os.environ.setdefault(
-    'OS_TEST_DBAPI_ADMIN_CONNECTION',
-    'mysql+pymysql://root@127.0.0.1:3306/test;'
-    'postgresql+psycopg2://postgres@127.0.0.1:5432/postgres;sqlite://')
+from cloudkitty import db as ck_db
+from cloudkitty.db import api as ck_db_api
+import fixtures
+from oslo_config import cfg
+from oslo_config import fixture as config_fixture
+from oslo_db import exception as db_exc
+from oslo_db.sqlalchemy import provision
+from oslo_messaging import conffixture
+from oslo_messaging.notify import _impl_test as notify_test_driver
+from oslo_utils import uuidutils
+from oslotest import base
+import testscenarios
 
-from cloudkitty import db as ck_db  # noqa: E402
-from cloudkitty.db import api as ck_db_api  # noqa: E402
-import fixtures  # noqa: E402
-from oslo_config import cfg  # noqa: E402
-from oslo_config import fixture as config_fixture  # noqa: E402
-from oslo_db import exception as db_exc  # noqa: E402
-from oslo_db.sqlalchemy import provision  # noqa: E402
-from oslo_messaging import conffixture  # noqa: E402
-from oslo_messaging.notify import _impl_test as notify_test_driver  # noqa
-from oslo_utils import uuidutils  # noqa: E402
-from oslotest import base  # noqa: E402
-import testscenarios  # noqa: E402
-
-from uos_billing.conf import opts  # noqa: E402,F401
-from uos_billing.core import clock  # noqa: E402
-from uos_billing.rating.db import api as db_api  # noqa: E402
-from uos_billing.rating import notifier  # noqa: E402
-from uos_billing.rating import pricing  # noqa: E402
+from uos_billing.conf import opts  # noqa: F401
+from uos_billing.core import clock
+from uos_billing.rating.db import api as db_api
+from uos_billing.rating import notifier
+from uos_billing.rating import pricing
 
 UTC = clock.UTC
 BACKENDS = ('sqlite', 'mysql', 'postgresql')
