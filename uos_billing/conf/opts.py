@@ -83,6 +83,20 @@ def check_amount(value, option, allow_negative=False):
         raise cfg.ConfigFileValueError(str(e))
 
 
+def check(conf):
+    """Refuse bad [billing] values, naming the option (cheap, no I/O)."""
+    try:
+        money.check_currency(conf.billing.default_currency,
+                             '[billing] default_currency')
+    except ValueError as e:
+        raise cfg.ConfigFileValueError(str(e))
+    default_credit_limit(conf)
+    default_low_balance_threshold(conf)
+    if not conf.billing.resource_key:
+        raise cfg.ConfigFileValueError(
+            '[billing] resource_key: must name a groupby or metadata field')
+
+
 def list_opts():
     return [(GROUP, billing_opts)]
 

@@ -30,7 +30,7 @@ from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
-from uos_billing.conf import opts  # noqa: F401 (registers [billing])
+from uos_billing.conf import opts
 from uos_billing.core import clock
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating import notifier
@@ -68,6 +68,7 @@ class BillingRating(rating.RatingProcessorBase):
         self._scope_period = None
 
     def reload_config(self, start=None):
+        opts.check(CONF)
         start = clock.instant(start or timeutils.utcnow(with_timezone=True))
         self._prices = pricing.PRICE_BOOKS.get(self.db_api)
         self._scope = None
