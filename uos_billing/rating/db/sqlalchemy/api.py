@@ -133,6 +133,7 @@ class Book(object):
     def post(self, kind, amount, key, order_id=None, period=None,
              created_by=None, note=None):
         """Append a ledger entry and move the cached balance with it."""
+        amount = money.stored(amount)
         before = self.state
         after, events = ledger.post(before, amount, self.now)
         entry = models.LedgerEntry(
@@ -294,12 +295,17 @@ class BillingDB(object):
         account = session.execute(
             sa.select(models.Account.revision, models.Account.currency)
             .where(models.Account.project_id == project_id)).one_or_none()
-        active = list(session.execute(sa.select(models.Order).where(
-            models.Order.project_id == project_id,
-            models.Order.status == core_orders.ACTIVE)).scalars())
+        # Plain columns, not ORM objects: a project may have thousands of
+        # on-demand orders and this runs once per period.
+        active = session.execute(sa.select(
+            models.Order.id, models.Order.resource_id, models.Order.service,
+            models.Order.mode, models.Order.term_end).where(
+                models.Order.project_id == project_id,
+                models.Order.status == core_orders.ACTIVE)).all()
         on_demand = {(o.resource_id, o.service): o.id for o in active
                      if o.mode == terms.ON_DEMAND}
-        prepaid = [row_dict(o) for o in active if o.mode != terms.ON_DEMAND]
+        prepaid = [{'id': o.id, 'term_end': _aware(o.term_end)}
+                   for o in active if o.mode != terms.ON_DEMAND]
         coverage = self._coverage(session, project_id, period)
         return ScopeSnapshot(
             project_id=project_id,
