@@ -49,7 +49,7 @@ METRICS = {
             'unit': 'instance',
             'description': 'Hours of a VM in one state (demo replay)',
             'groupby': ['id', 'flavor_name', 'state'],
-            'metadata': ['flavor_id', 'vcpus', 'ram', 'disk',
+            'metadata': ['flavor_id', 'vcpus', 'ram', 'disk', 'ended_at',
                          'display_name'],
         },
     },

@@ -123,6 +123,14 @@ class Recording(object):
         return self.month_start + datetime.timedelta(
             seconds=parse_offset(text))
 
+    def ended_at(self, vm):
+        """When a deleted VM ended, as Gnocchi's ended_at, or ''."""
+        end = vm.intervals[-1].end
+        if end is None:
+            return ''
+        moment = self.month_start + datetime.timedelta(seconds=end)
+        return moment.isoformat()
+
     def project_id(self, name):
         for project_id, project_name in self.projects:
             if project_name == name:
@@ -185,6 +193,7 @@ class ReplayCollector(collector.BaseCollector):
                 tzutils.local_to_utc(start), tzutils.local_to_utc(end),
                 project_id):
             fields = vm.fields(state)
+            fields['ended_at'] = self.recording.ended_at(vm)
             groupby = {k: fields.get(k, '') for k in metric['groupby']}
             metadata = {k: fields.get(k, '') for k in metric['metadata']}
             points.append(self._create_data_point(

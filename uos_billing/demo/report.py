@@ -227,8 +227,10 @@ def print_orders(out, figures, names, products):
     for order in figures.orders:
         term = ''
         if order['term_start'] is not None:
+            # An on-demand order has no term end: it runs until closed.
+            end = order['term_end'] or order['closed_at']
             term = '%s .. %s' % (instant_str(order['term_start']),
-                                 instant_str(order['term_end']))
+                                 instant_str(end))
         price = order['unit_price']
         rows.append([names.get(order['resource_id'], order['resource_id']),
                      order['mode'], order['status'],

@@ -113,7 +113,7 @@ def check_currencies(book, lines):
                 raise
 
 
-def open_on_demand_orders(book, scope, lines):
+def open_on_demand_orders(book, scope, lines, period_begin):
     """One on-demand order per resource and service, the first time seen."""
     rows = []
     for line in lines:
@@ -129,8 +129,57 @@ def open_on_demand_orders(book, scope, lines):
             product_id=product.id if product else None,
             mode=terms.ON_DEMAND, status=core_orders.ACTIVE,
             auto_renew=False, renewals=0,
+            term_start=clock.naive_utc(period_begin),
             created_at=clock.naive_utc(book.now)))
     book.insert_orders(rows)
+
+
+def refund_unused(book, order, at, reason, created_by=None):
+    """Refund what an order's paid terms have left after at; close it at at.
+
+    Each payment entry covers one term; the refund of each is its paid
+    amount x unused seconds / term seconds (SPEC section 4).
+    """
+    refund = money.ZERO
+    for payment in book.order_payments(order.id):
+        term = clock.Window(payment.period_begin, payment.period_end)
+        if term.end <= at:
+            continue
+        refund += core_orders.settle(-payment.amount, term, at).refund
+    order.closed_at = clock.naive_utc(at)
+    if refund > 0:
+        book.post(ledger.REFUND, ledger.signed(ledger.REFUND, refund),
+                  ledger.refund_key(order.id, reason), order_id=order.id,
+                  period=clock.Window(at, max(at, clock.instant(
+                      order.term_end))),
+                  created_by=created_by, note=reason)
+    return refund
+
+
+def close_ended_resources(book, scope, lines, period):
+    """Close the orders of resources whose points say they ended.
+
+    The on-demand order is closed at the resource's end. A prepaid order
+    is closed at the end of this period, with the refund of its unused
+    seconds from there: the period's qty is spread evenly over the whole
+    period, so its coverage must last to the period's end for a re-rating
+    to price the period as this rating did.
+    """
+    ended = {}
+    for line in lines:
+        if (line.ended_at is not None and line.resource_id
+                and line.ended_at <= period.end):
+            ended[(line.resource_id, line.service)] = line.ended_at
+    for (resource_id, service), at in sorted(ended.items()):
+        for order in book.active_orders(resource_id, service):
+            order.status = core_orders.CLOSED
+            if order.mode == terms.ON_DEMAND:
+                order.closed_at = clock.naive_utc(at)
+            else:
+                refund_unused(book, order, period.end, 'resource_ended')
+            LOG.info('project %s: resource %s (%s) ended at %s, order %s '
+                     'closed', book.project_id, resource_id, service, at,
+                     order.id)
 
 
 def charge_rows(book, scope, period, lines):
@@ -168,8 +217,9 @@ def post_lines(book, scope, period, lines):
     Returns the ledger entry written, or None when a re-rating found the
     period's total unchanged (then nothing at all is written).
     """
-    open_on_demand_orders(book, scope, lines)
+    open_on_demand_orders(book, scope, lines, period.begin)
     rows = charge_rows(book, scope, period, lines)
+    close_ended_resources(book, scope, lines, period)
     total = sum((row['amount'] for row in rows), money.ZERO)
     posted = book.period_amounts(period.begin)
     decision = ledger.period_posting(book.project_id, period.begin, total,

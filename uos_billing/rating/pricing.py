@@ -18,15 +18,19 @@ price book and the scope's prepaid coverage, and writes nothing.
 """
 
 import dataclasses
+import datetime
 import threading
 import typing
 
 from cloudkitty import dataframe
+from oslo_log import log as logging
+from oslo_utils import timeutils
 
 from uos_billing.core import clock
 from uos_billing.core import pricebook
 from uos_billing.core import rating as core_rating
 
+LOG = logging.getLogger(__name__)
 LINE_KEY_LENGTH = 128
 
 
@@ -60,6 +64,20 @@ class Line:
     line_key: str
     qty: typing.Any
     rated: core_rating.Rated
+    # When the point says its resource ended (Gnocchi's ended_at).
+    ended_at: typing.Optional[datetime.datetime] = None
+
+
+def ended_at(fields):
+    """The resource's end carried by a point, or None (absent, unreadable)."""
+    value = fields.get('ended_at')
+    if not value:
+        return None
+    try:
+        return clock.instant(timeutils.parse_isotime(str(value)))
+    except ValueError:
+        LOG.warning('ignoring unreadable ended_at %r', value)
+        return None
 
 
 def price_frame(frame, book, coverage, region, resource_key, exclude):
@@ -86,7 +104,7 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
             priced.append(point.set_price(point.price + rated.amount))
             lines.append(Line(type_, resource_id,
                               line_key(point.groupby, exclude),
-                              point.qty, rated))
+                              point.qty, rated, ended_at(fields)))
         out.add_points(priced, type_)
     return out, lines
 

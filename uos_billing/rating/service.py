@@ -161,24 +161,6 @@ class BillingService(object):
                                                               order.status))
         return order
 
-    @staticmethod
-    def _refund_unused(book, order, at, reason, created_by):
-        """Refund what order's paid terms have left after at."""
-        refund = money.ZERO
-        for payment in book.order_payments(order.id):
-            term = clock.Window(payment.period_begin, payment.period_end)
-            if term.end <= at:
-                continue
-            refund += core_orders.settle(-payment.amount, term, at).refund
-        order.closed_at = clock.naive_utc(at)
-        if refund > 0:
-            book.post(ledger.REFUND, ledger.signed(ledger.REFUND, refund),
-                      ledger.refund_key(order.id, reason), order_id=order.id,
-                      period=clock.Window(at, max(at, clock.instant(
-                          order.term_end))),
-                      created_by=created_by, note=reason)
-        return refund
-
     @operation
     def cancel(self, project_id, order_id, created_by=None, now=None):
         """Cancel a prepaid order: refund its unused seconds (SPEC 4)."""
@@ -186,8 +168,8 @@ class BillingService(object):
         with self.db.project_transaction(project_id, now,
                                          create=False) as book:
             order = self._prepaid_order(book, order_id)
-            refund = self._refund_unused(book, order, now, 'cancel',
-                                         created_by)
+            refund = posting.refund_unused(book, order, now, 'cancel',
+                                           created_by)
             order.status = core_orders.CANCELLED
             book.session.flush()
             result = dict(sql_api.row_dict(order), refund=refund)
@@ -268,8 +250,8 @@ class BillingService(object):
                             old.service))
             core_rating.check_currency(project_id, book.currency,
                                        new_product)
-            refund = self._refund_unused(book, old, now, 'flavor_change',
-                                         created_by)
+            refund = posting.refund_unused(book, old, now, 'flavor_change',
+                                           created_by)
             old.status = core_orders.CLOSED
             rest = clock.Window(now, max(now, clock.instant(old.term_end)))
             new_order = None

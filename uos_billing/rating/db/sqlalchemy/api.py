@@ -297,15 +297,21 @@ class BillingDB(object):
             .where(models.Account.project_id == project_id)).one_or_none()
         # Plain columns, not ORM objects: a project may have thousands of
         # on-demand orders and this runs once per period.
+        # An order closed during the period still owns the period's lines:
+        # re-rating it must not open another one.
         active = session.execute(sa.select(
             models.Order.id, models.Order.resource_id, models.Order.service,
-            models.Order.mode, models.Order.term_end).where(
+            models.Order.mode, models.Order.status,
+            models.Order.term_end).where(
                 models.Order.project_id == project_id,
-                models.Order.status == core_orders.ACTIVE)).all()
+                sa.or_(models.Order.status == core_orders.ACTIVE,
+                       models.Order.closed_at > _naive(period.begin)))
+        ).all()
         on_demand = {(o.resource_id, o.service): o.id for o in active
                      if o.mode == terms.ON_DEMAND}
         prepaid = [{'id': o.id, 'term_end': _aware(o.term_end)}
-                   for o in active if o.mode != terms.ON_DEMAND]
+                   for o in active if o.mode != terms.ON_DEMAND
+                   and o.status == core_orders.ACTIVE]
         coverage = self._coverage(session, project_id, period)
         return ScopeSnapshot(
             project_id=project_id,

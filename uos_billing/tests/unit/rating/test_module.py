@@ -112,6 +112,37 @@ class TestProcess(ModuleTestCase):
                          {c['order_id'] for c in self.db.list_charges(
                              'acme')})
 
+    def test_an_ended_resource_has_its_orders_closed(self):
+        self.svc.recharge('acme', '100')
+        self.svc.buy('acme', 'vm-2', 'instance', 'small', 'monthly', 1,
+                     now=utc(2026, 11, 1))
+        points = [samples.point('vm-1', 'm1.small', qty='0.25',
+                                ended_at='2026-11-02T10:15:00+00:00'),
+                  samples.point('vm-2', 'm1.small', qty='0.5',
+                                ended_at='2026-11-02T10:30:00Z'),
+                  samples.point('vm-3', 'm1.small')]
+        self.rate(H0, H1, points)
+        orders = {(o['resource_id'], o['mode']): o
+                  for o in self.db.list_orders('acme')}
+        self.assertEqual(
+            {('vm-1', 'on_demand'): ('closed', utc(2026, 11, 2, 10, 15)),
+             ('vm-2', 'on_demand'): ('closed', utc(2026, 11, 2, 10, 30)),
+             ('vm-2', 'monthly'): ('closed', H1),
+             ('vm-3', 'on_demand'): ('active', None)},
+            {k: (o['status'], o['closed_at']) for k, o in orders.items()})
+        self.assertEqual(H0, orders[('vm-1', 'on_demand')]['term_start'])
+        # 10.00 for Nov 1 to Dec 1, unused from the end of the period that
+        # saw the end, Nov 2 11:00: 2466000 s of 2592000 s.
+        refund = self.db.list_ledger('acme')[-2]
+        self.assertEqual(('refund', D('9.5138888889')),
+                         (refund['kind'], refund['amount']))
+        before = (self.db.list_ledger('acme'), self.db.list_orders('acme'),
+                  self.db.get_account('acme'))
+        self.rate(H0, H1, points)
+        self.assertEqual(before, (self.db.list_ledger('acme'),
+                                  self.db.list_orders('acme'),
+                                  self.db.get_account('acme')))
+
     def test_rerating_an_unchanged_period_writes_nothing(self):
         points = [samples.point('vm-1', 'm1.small'),
                   samples.point('vm-2', 'm1.medium')]
