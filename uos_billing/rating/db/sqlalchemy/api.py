@@ -38,6 +38,7 @@ from uos_billing.core import orders as core_orders
 from uos_billing.core import pricebook
 from uos_billing.core import rating as core_rating
 from uos_billing.core import terms
+from uos_billing.rating.db.sqlalchemy import book as book_mod
 from uos_billing.rating.db.sqlalchemy import migration
 from uos_billing.rating.db.sqlalchemy import models
 
@@ -67,13 +68,6 @@ def product_from_row(row):
         effective_to=_aware(row.effective_to))
 
 
-def account_state(row):
-    return ledger.AccountState(
-        balance=row.balance, credit_limit=row.credit_limit,
-        low_balance_threshold=row.low_balance_threshold,
-        status=row.status, owed_since=_aware(row.owed_since))
-
-
 def row_dict(row):
     """A row as a dict of its columns (instants as aware UTC)."""
     out = {}
@@ -100,134 +94,6 @@ class ScopeSnapshot:
             self, on_demand_orders=dict(self.on_demand_orders),
             prepaid_active=list(self.prepaid_active),
             coverage={k: list(v) for k, v in self.coverage.items()})
-
-
-class Book(object):
-    """The writes of one project inside one transaction."""
-
-    def __init__(self, session, account, now):
-        self.session = session
-        self.account = account
-        self.now = now
-        self.events = []
-        self.written = False
-
-    @property
-    def project_id(self):
-        return self.account.project_id
-
-    @property
-    def currency(self):
-        return self.account.currency
-
-    @property
-    def state(self):
-        return account_state(self.account)
-
-    def find_entry(self, key):
-        return self.session.execute(
-            sa.select(models.LedgerEntry).where(
-                models.LedgerEntry.idempotency_key == key)
-        ).scalar_one_or_none()
-
-    def post(self, kind, amount, key, order_id=None, period=None,
-             created_by=None, note=None):
-        """Append a ledger entry and move the cached balance with it."""
-        amount = money.stored(amount)
-        before = self.state
-        after, events = ledger.post(before, amount, self.now)
-        entry = models.LedgerEntry(
-            project_id=self.project_id, kind=kind, amount=amount,
-            balance_after=after.balance, order_id=order_id,
-            period_begin=_naive(period.begin) if period else None,
-            period_end=_naive(period.end) if period else None,
-            idempotency_key=key, created_at=_naive(self.now),
-            created_by=created_by, note=note)
-        self.session.add(entry)
-        self.written = True
-        self._set_state(after, events)
-        return entry
-
-    def _set_state(self, state, events):
-        self.account.balance = state.balance
-        self.account.status = state.status
-        self.account.owed_since = _naive(state.owed_since)
-        for event in events:
-            self.events.append((event, self.event_payload()))
-
-    def set_state(self, state, events=()):
-        self._set_state(state, events)
-
-    def event_payload(self):
-        account = self.account
-        return {
-            'project_id': account.project_id,
-            'currency': account.currency,
-            'balance': money.to_str(account.balance),
-            'credit_limit': money.to_str(account.credit_limit),
-            'low_balance_threshold': (
-                None if account.low_balance_threshold is None
-                else money.to_str(account.low_balance_threshold)),
-            'status': account.status,
-            'owed_since': (None if account.owed_since is None
-                           else account.owed_since.isoformat() + 'Z'),
-        }
-
-    def period_amounts(self, period_begin):
-        """Amounts of the charge and adjustment entries of a period."""
-        return list(self.session.execute(
-            sa.select(models.LedgerEntry.amount).where(
-                models.LedgerEntry.project_id == self.project_id,
-                models.LedgerEntry.period_begin == _naive(period_begin),
-                models.LedgerEntry.kind.in_((ledger.CHARGE,
-                                             ledger.ADJUSTMENT)))
-            .order_by(models.LedgerEntry.id)).scalars())
-
-    def write_charges(self, period, rows, replace):
-        """Insert a period's charge rows, replacing earlier ones if asked."""
-        if replace:
-            self.session.execute(sa.delete(models.Charge).where(
-                models.Charge.project_id == self.project_id,
-                models.Charge.period_begin == _naive(period.begin)))
-        if rows:
-            self.session.execute(sa.insert(models.Charge), rows)
-        self.written = True
-
-    def insert_orders(self, rows):
-        if rows:
-            self.session.execute(sa.insert(models.Order), rows)
-            self.written = True
-
-    def get_order(self, order_id):
-        order = self.session.execute(
-            sa.select(models.Order).where(
-                models.Order.id == order_id,
-                models.Order.project_id == self.project_id)
-            .with_for_update()).scalar_one_or_none()
-        if order is None:
-            raise errors.NotFound('order', order_id)
-        return order
-
-    def active_orders(self, resource_id, service):
-        return list(self.session.execute(
-            sa.select(models.Order).where(
-                models.Order.project_id == self.project_id,
-                models.Order.resource_id == resource_id,
-                models.Order.service == service,
-                models.Order.status == core_orders.ACTIVE)).scalars())
-
-    def order_payments(self, order_id):
-        return list(self.session.execute(
-            sa.select(models.LedgerEntry).where(
-                models.LedgerEntry.order_id == order_id,
-                models.LedgerEntry.kind == ledger.ORDER_PAYMENT)
-            .order_by(models.LedgerEntry.id)).scalars())
-
-    def close(self):
-        """Bump the project's revision if this transaction wrote anything."""
-        if self.written or self.session.new or self.session.dirty:
-            self.account.revision = (self.account.revision or 0) + 1
-            self.account.updated_at = _naive(self.now)
 
 
 class BillingDB(object):
@@ -405,7 +271,7 @@ class BillingDB(object):
                     raise errors.NotFound('account', project_id)
                 account = self._new_account(session, project_id, now,
                                             currency)
-            book = Book(session, account, now)
+            book = book_mod.Book(session, account, now)
             yield book
             book.close()
 

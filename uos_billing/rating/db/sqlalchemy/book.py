@@ -1,0 +1,164 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""A project's writes inside one transaction, its account row locked."""
+
+import sqlalchemy as sa
+
+from uos_billing.core import clock
+from uos_billing.core import errors
+from uos_billing.core import ledger
+from uos_billing.core import money
+from uos_billing.core import orders as core_orders
+from uos_billing.rating.db.sqlalchemy import models
+
+
+def naive(dt):
+    return None if dt is None else clock.naive_utc(dt)
+
+
+def account_state(row):
+    return ledger.AccountState(
+        balance=row.balance, credit_limit=row.credit_limit,
+        low_balance_threshold=row.low_balance_threshold,
+        status=row.status,
+        owed_since=None if row.owed_since is None else clock.instant(
+            row.owed_since))
+
+
+class Book(object):
+    """The writes of one project inside one transaction."""
+
+    def __init__(self, session, account, now):
+        self.session = session
+        self.account = account
+        self.now = now
+        self.events = []
+        self.written = False
+
+    @property
+    def project_id(self):
+        return self.account.project_id
+
+    @property
+    def currency(self):
+        return self.account.currency
+
+    @property
+    def state(self):
+        return account_state(self.account)
+
+    def find_entry(self, key):
+        return self.session.execute(
+            sa.select(models.LedgerEntry).where(
+                models.LedgerEntry.idempotency_key == key)
+        ).scalar_one_or_none()
+
+    def post(self, kind, amount, key, order_id=None, period=None,
+             created_by=None, note=None):
+        """Append a ledger entry and move the cached balance with it."""
+        amount = money.stored(amount)
+        before = self.state
+        after, events = ledger.post(before, amount, self.now)
+        entry = models.LedgerEntry(
+            project_id=self.project_id, kind=kind, amount=amount,
+            balance_after=after.balance, order_id=order_id,
+            period_begin=naive(period.begin) if period else None,
+            period_end=naive(period.end) if period else None,
+            idempotency_key=key, created_at=naive(self.now),
+            created_by=created_by, note=note)
+        self.session.add(entry)
+        self.written = True
+        self._set_state(after, events)
+        return entry
+
+    def _set_state(self, state, events):
+        self.account.balance = state.balance
+        self.account.status = state.status
+        self.account.owed_since = naive(state.owed_since)
+        for event in events:
+            self.events.append((event, self.event_payload()))
+
+    def set_state(self, state, events=()):
+        self._set_state(state, events)
+
+    def event_payload(self):
+        account = self.account
+        return {
+            'project_id': account.project_id,
+            'currency': account.currency,
+            'balance': money.to_str(account.balance),
+            'credit_limit': money.to_str(account.credit_limit),
+            'low_balance_threshold': (
+                None if account.low_balance_threshold is None
+                else money.to_str(account.low_balance_threshold)),
+            'status': account.status,
+            'owed_since': (None if account.owed_since is None
+                           else account.owed_since.isoformat() + 'Z'),
+        }
+
+    def period_amounts(self, period_begin):
+        """Amounts of the charge and adjustment entries of a period."""
+        return list(self.session.execute(
+            sa.select(models.LedgerEntry.amount).where(
+                models.LedgerEntry.project_id == self.project_id,
+                models.LedgerEntry.period_begin == naive(period_begin),
+                models.LedgerEntry.kind.in_((ledger.CHARGE,
+                                             ledger.ADJUSTMENT)))
+            .order_by(models.LedgerEntry.id)).scalars())
+
+    def write_charges(self, period, rows, replace):
+        """Insert a period's charge rows, replacing earlier ones if asked."""
+        if replace:
+            self.session.execute(sa.delete(models.Charge).where(
+                models.Charge.project_id == self.project_id,
+                models.Charge.period_begin == naive(period.begin)))
+        if rows:
+            self.session.execute(sa.insert(models.Charge), rows)
+        self.written = True
+
+    def insert_orders(self, rows):
+        if rows:
+            self.session.execute(sa.insert(models.Order), rows)
+            self.written = True
+
+    def get_order(self, order_id):
+        order = self.session.execute(
+            sa.select(models.Order).where(
+                models.Order.id == order_id,
+                models.Order.project_id == self.project_id)
+            .with_for_update()).scalar_one_or_none()
+        if order is None:
+            raise errors.NotFound('order', order_id)
+        return order
+
+    def active_orders(self, resource_id, service):
+        return list(self.session.execute(
+            sa.select(models.Order).where(
+                models.Order.project_id == self.project_id,
+                models.Order.resource_id == resource_id,
+                models.Order.service == service,
+                models.Order.status == core_orders.ACTIVE)).scalars())
+
+    def order_payments(self, order_id):
+        return list(self.session.execute(
+            sa.select(models.LedgerEntry).where(
+                models.LedgerEntry.order_id == order_id,
+                models.LedgerEntry.kind == ledger.ORDER_PAYMENT)
+            .order_by(models.LedgerEntry.id)).scalars())
+
+    def close(self):
+        """Bump the project's revision if this transaction wrote anything."""
+        if self.written or self.session.new or self.session.dirty:
+            self.account.revision = (self.account.revision or 0) + 1
+            self.account.updated_at = naive(self.now)
