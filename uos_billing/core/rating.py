@@ -40,9 +40,11 @@ class Coverage:
     window: clock.Window
 
 
-@dataclasses.dataclass(frozen=True)
-class Rated:
-    """The outcome of pricing one point over one period."""
+class Rated(typing.NamedTuple):
+    """The outcome of pricing one point over one period.
+
+    A named tuple: one is made per point, so it must be cheap to build.
+    """
     amount: typing.Any
     billed_seconds: int
     covered_seconds: int
@@ -62,6 +64,13 @@ def rate(qty, fields, period, product, coverages=()):
     coverages are the prepaid windows of the point's resource and service;
     only those whose product matches the point's fields make it free.
     """
+    if not coverages:
+        # The common case, on the hot path of every frame.
+        seconds = period.seconds
+        if product is None:
+            return Rated(money.ZERO, seconds, 0, None, None)
+        return Rated(money.stored(money.CONTEXT.multiply(
+            qty, product.on_demand_price)), seconds, 0, product, None)
     covering = [c for c in coverages if c.product.matches(fields)]
     covered = proration.covered_seconds(period, [c.window for c in covering])
     billed = period.seconds - covered

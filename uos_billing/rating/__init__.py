@@ -118,7 +118,9 @@ class BillingRating(rating.RatingProcessorBase):
         with self.db_api.project_transaction(self._tenant_id, now) as book:
             # A copy: a rolled back attempt must leave the snapshot as read.
             scope = self._scope.copy()
-            if book.account.revision != scope.revision:
+            # An account this transaction opened has no orders yet.
+            fresh = book.created and scope.revision is None
+            if book.account.revision != scope.revision and not fresh:
                 # Someone wrote to the project since reload_config: read its
                 # orders again, under the lock this time.
                 scope = self.db_api.read_scope(book.session, self._tenant_id,

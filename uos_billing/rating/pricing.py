@@ -17,7 +17,6 @@ The one pricing pass both process() and quote() run: it only reads the
 price book and the scope's prepaid coverage, and writes nothing.
 """
 
-import dataclasses
 import datetime
 import threading
 import typing
@@ -57,8 +56,8 @@ def line_key(groupby, exclude):
     return key[:LINE_KEY_LENGTH]
 
 
-@dataclasses.dataclass(frozen=True)
-class Line:
+class Line(typing.NamedTuple):
+    """One priced point, as the posting needs it."""
     service: str
     resource_id: str
     line_key: str

@@ -266,12 +266,13 @@ class BillingDB(object):
                 sa.select(models.Account)
                 .where(models.Account.project_id == project_id)
                 .with_for_update()).scalar_one_or_none()
-            if account is None:
+            created = account is None
+            if created:
                 if not create:
                     raise errors.NotFound('account', project_id)
                 account = self._new_account(session, project_id, now,
                                             currency)
-            book = book_mod.Book(session, account, now)
+            book = book_mod.Book(session, account, now, created)
             yield book
             book.close()
 

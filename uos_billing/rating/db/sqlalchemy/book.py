@@ -39,10 +39,12 @@ def account_state(row):
 class Book(object):
     """The writes of one project inside one transaction."""
 
-    def __init__(self, session, account, now):
+    def __init__(self, session, account, now, created=False):
         self.session = session
         self.account = account
         self.now = now
+        # True when this transaction opened the account.
+        self.created = created
         self.events = []
         self.written = False
 
@@ -124,12 +126,12 @@ class Book(object):
                 models.Charge.project_id == self.project_id,
                 models.Charge.period_begin == naive(period.begin)))
         if rows:
-            self.session.execute(sa.insert(models.Charge), rows)
+            self.session.execute(models.Charge.__table__.insert(), rows)
         self.written = True
 
     def insert_orders(self, rows):
         if rows:
-            self.session.execute(sa.insert(models.Order), rows)
+            self.session.execute(models.Order.__table__.insert(), rows)
             self.written = True
 
     def get_order(self, order_id):
