@@ -20,6 +20,7 @@ from uos_billing.core import errors
 from uos_billing.core import ledger
 from uos_billing.core import money
 from uos_billing.core import orders as core_orders
+from uos_billing.rating.db.sqlalchemy import bulk
 from uos_billing.rating.db.sqlalchemy import models
 
 
@@ -126,12 +127,14 @@ class Book(object):
                 models.Charge.project_id == self.project_id,
                 models.Charge.period_begin == naive(period.begin)))
         if rows:
-            self.session.execute(models.Charge.__table__.insert(), rows)
+            bulk.insert(self.session.connection(), models.Charge.__table__,
+                        rows)
         self.written = True
 
     def insert_orders(self, rows):
         if rows:
-            self.session.execute(models.Order.__table__.insert(), rows)
+            bulk.insert(self.session.connection(), models.Order.__table__,
+                        rows)
             self.written = True
 
     def get_order(self, order_id):

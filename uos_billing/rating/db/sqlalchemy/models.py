@@ -89,8 +89,9 @@ class LedgerEntry(Base):
 class Order(Base):
     __tablename__ = 'billing_order'
     __table_args__ = (
-        sa.Index('ix_billing_order_project_status', 'project_id', 'status'),
-        sa.Index('ix_billing_order_resource', 'resource_id', 'service'),
+        # Serves both a project's orders and a resource's orders.
+        sa.Index('ix_billing_order_project_resource', 'project_id',
+                 'resource_id', 'service'),
     )
 
     id = sa.Column(sa.String(36), primary_key=True)
@@ -117,11 +118,10 @@ class Charge(Base):
     __table_args__ = (
         # SPEC's key plus line_key: the state collector emits one point per
         # (VM, state), so one resource may have several lines per period.
-        sa.UniqueConstraint('project_id', 'resource_id', 'service',
-                            'period_begin', 'line_key',
+        # Ordered so that it also serves the lookups of a project's period.
+        sa.UniqueConstraint('project_id', 'period_begin', 'resource_id',
+                            'service', 'line_key',
                             name='uq_billing_charge_line'),
-        sa.Index('ix_billing_charge_project_period', 'project_id',
-                 'period_begin'),
     )
 
     id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),

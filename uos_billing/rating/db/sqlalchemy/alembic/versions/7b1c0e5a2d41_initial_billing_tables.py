@@ -120,10 +120,8 @@ def upgrade():
         sa.Column('closed_at', sa.DateTime, nullable=True),
         sa.PrimaryKeyConstraint('id', name='pk_billing_order'),
         mysql_charset='utf8mb4', mysql_engine='InnoDB')
-    op.create_index('ix_billing_order_project_status', 'billing_order',
-                    ['project_id', 'status'])
-    op.create_index('ix_billing_order_resource', 'billing_order',
-                    ['resource_id', 'service'])
+    op.create_index('ix_billing_order_project_resource', 'billing_order',
+                    ['project_id', 'resource_id', 'service'])
 
     op.create_table(
         'billing_charge',
@@ -141,9 +139,7 @@ def upgrade():
         sa.Column('product_id', sa.String(36), nullable=True),
         sa.Column('mode', sa.String(16), nullable=False),
         sa.PrimaryKeyConstraint('id', name='pk_billing_charge'),
-        sa.UniqueConstraint('project_id', 'resource_id', 'service',
-                            'period_begin', 'line_key',
+        sa.UniqueConstraint('project_id', 'period_begin', 'resource_id',
+                            'service', 'line_key',
                             name='uq_billing_charge_line'),
         mysql_charset='utf8mb4', mysql_engine='InnoDB')
-    op.create_index('ix_billing_charge_project_period', 'billing_charge',
-                    ['project_id', 'period_begin'])
