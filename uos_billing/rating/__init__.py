@@ -78,7 +78,8 @@ class BillingRating(rating.RatingProcessorBase):
             self._load_scope(clock.Window(start, start + period))
 
     def _load_scope(self, period):
-        self._scope = self.db_api.load_scope(self._tenant_id, period)
+        known = pricing.ON_DEMAND_ORDERS.get(self._tenant_id, period.begin)
+        self._scope = self.db_api.load_scope(self._tenant_id, period, known)
         self._scope_period = period
 
     def _prepare(self, frame):
@@ -132,6 +133,9 @@ class BillingRating(rating.RatingProcessorBase):
             if entry is not None:
                 LOG.debug('project %s period %s: %s %s', self._tenant_id,
                           period.begin, entry.kind, entry.amount)
-        # The project moved on: a later frame reads it again.
+        # The project moved on: a later frame reads it again, reusing the
+        # on-demand orders as this posting leaves them.
         self._scope_period = None
+        pricing.ON_DEMAND_ORDERS.put(self._tenant_id, book.revision,
+                                     scope.on_demand_orders, period.end)
         return priced, book.events

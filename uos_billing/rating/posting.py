@@ -175,6 +175,8 @@ def close_ended_resources(book, scope, lines, period):
             order.status = core_orders.CLOSED
             if order.mode == terms.ON_DEMAND:
                 order.closed_at = clock.naive_utc(at)
+                # Its lines are written; later periods do not use it.
+                scope.on_demand_orders.pop((resource_id, service), None)
             else:
                 refund_unused(book, order, period.end, 'resource_ended')
             LOG.info('project %s: resource %s (%s) ended at %s, order %s '
@@ -219,7 +221,6 @@ def post_lines(book, scope, period, lines):
     """
     open_on_demand_orders(book, scope, lines, period.begin)
     rows = charge_rows(book, scope, period, lines)
-    close_ended_resources(book, scope, lines, period)
     total = sum((row['amount'] for row in rows), money.ZERO)
     posted = book.period_amounts(period.begin)
     decision = ledger.period_posting(book.project_id, period.begin, total,
@@ -228,5 +229,6 @@ def post_lines(book, scope, period, lines):
         return None
     kind, amount, key = decision
     book.write_charges(period, rows, replace=bool(posted))
+    close_ended_resources(book, scope, lines, period)
     return book.post(kind, amount, key, period=period,
                      note='%d lines' % len(rows))

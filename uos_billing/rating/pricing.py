@@ -17,6 +17,7 @@ The one pricing pass both process() and quote() run: it only reads the
 price book and the scope's prepaid coverage, and writes nothing.
 """
 
+import collections
 import datetime
 import threading
 import typing
@@ -136,3 +137,42 @@ class PriceBookCache(object):
 
 
 PRICE_BOOKS = PriceBookCache()
+
+
+class OnDemandCache(object):
+    """The on-demand orders of the projects this process posted last.
+
+    Kept per project with the account revision the posting left and the
+    period it leaves off at; the next period's load reuses them when the
+    revision has not moved (no other writer) instead of reading every
+    on-demand order of the project again. Least recently used projects
+    are dropped past size.
+    """
+
+    def __init__(self, size=1024):
+        self._lock = threading.Lock()
+        self._entries = collections.OrderedDict()
+        self.size = size
+
+    def get(self, project_id, period_begin):
+        """(revision, orders) left for period_begin, or None."""
+        with self._lock:
+            entry = self._entries.get(project_id)
+            if entry is None or entry[2] != period_begin:
+                return None
+            self._entries.move_to_end(project_id)
+            return entry[0], entry[1]
+
+    def put(self, project_id, revision, orders, next_begin):
+        with self._lock:
+            self._entries[project_id] = (revision, orders, next_begin)
+            self._entries.move_to_end(project_id)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+ON_DEMAND_ORDERS = OnDemandCache()

@@ -83,6 +83,8 @@ class Database(fixtures.Fixture):
                 logger.disabled = False
         pricing.PRICE_BOOKS.clear()
         self.addCleanup(pricing.PRICE_BOOKS.clear)
+        pricing.ON_DEMAND_ORDERS.clear()
+        self.addCleanup(pricing.ON_DEMAND_ORDERS.clear)
 
     @staticmethod
     def _dispose():

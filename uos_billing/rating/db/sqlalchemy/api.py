@@ -153,35 +153,49 @@ class BillingDB(object):
 
     # Reads of one project
 
-    def load_scope(self, project_id, period):
+    def load_scope(self, project_id, period, known=None):
         """Orders and prepaid coverage of a project around a period."""
-        return self._read(lambda s: self.read_scope(s, project_id, period))
+        return self._read(lambda s: self.read_scope(s, project_id, period,
+                                                    known))
 
-    def read_scope(self, session, project_id, period):
+    def read_scope(self, session, project_id, period, known=None):
+        """Read what rating project_id's period needs.
+
+        known is (revision, on-demand orders) as this process left them
+        after its last posting for the project: while the account's
+        revision has not moved, nobody else wrote, and the (possibly
+        thousands of) on-demand orders are not read again.
+        """
         account = session.execute(
             sa.select(models.Account.revision, models.Account.currency)
             .where(models.Account.project_id == project_id)).one_or_none()
-        # Plain columns, not ORM objects: a project may have thousands of
-        # on-demand orders and this runs once per period.
-        # An order closed during the period still owns the period's lines:
-        # re-rating it must not open another one.
-        active = session.execute(sa.select(
+        revision = None if account is None else account.revision
+        # Plain columns, not ORM objects. An order closed during the period
+        # still owns the period's lines: re-rating must not open another.
+        query = sa.select(
             models.Order.id, models.Order.resource_id, models.Order.service,
             models.Order.mode, models.Order.status,
             models.Order.term_end).where(
                 models.Order.project_id == project_id,
                 sa.or_(models.Order.status == core_orders.ACTIVE,
                        models.Order.closed_at > _naive(period.begin)))
-        ).all()
-        on_demand = {(o.resource_id, o.service): o.id for o in active
-                     if o.mode == terms.ON_DEMAND}
+        reuse = known is not None and revision is not None and \
+            known[0] == revision
+        if reuse:
+            query = query.where(models.Order.mode != terms.ON_DEMAND)
+        orders = session.execute(query).all()
+        if reuse:
+            on_demand = dict(known[1])
+        else:
+            on_demand = {(o.resource_id, o.service): o.id for o in orders
+                         if o.mode == terms.ON_DEMAND}
         prepaid = [{'id': o.id, 'term_end': _aware(o.term_end)}
-                   for o in active if o.mode != terms.ON_DEMAND
+                   for o in orders if o.mode != terms.ON_DEMAND
                    and o.status == core_orders.ACTIVE]
         coverage = self._coverage(session, project_id, period)
         return ScopeSnapshot(
             project_id=project_id,
-            revision=None if account is None else account.revision,
+            revision=revision,
             currency=None if account is None else account.currency,
             on_demand_orders=on_demand, prepaid_active=prepaid,
             coverage=coverage)

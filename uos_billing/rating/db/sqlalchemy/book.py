@@ -167,3 +167,4 @@ class Book(object):
         if self.written or self.session.new or self.session.dirty:
             self.account.revision = (self.account.revision or 0) + 1
             self.account.updated_at = naive(self.now)
+        self.revision = self.account.revision

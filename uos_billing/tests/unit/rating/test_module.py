@@ -276,7 +276,7 @@ class TestQuote(ModuleTestCase):
 class TestLoading(ModuleTestCase):
     """The price book and orders are read once per period, not per point."""
 
-    def count_statements(self, project, points):
+    def count_statements(self, project, points, start=H0, end=H1):
         statements = []
 
         def record(conn, cursor, statement, *args):
@@ -287,11 +287,34 @@ class TestLoading(ModuleTestCase):
         sa.event.listen(engine, 'before_cursor_execute', record)
         try:
             module = rating.BillingRating(tenant_id=project)
-            module.reload_config(H0)
-            module.process(samples.frame(H0, H1, points))
+            module.reload_config(start)
+            module.process(samples.frame(start, end, points))
         finally:
             sa.event.remove(engine, 'before_cursor_execute', record)
         return statements
+
+    def test_next_period_reuses_the_on_demand_orders_it_left(self):
+        points = [samples.point('vm-%d' % i, 'm1.small') for i in range(5)]
+
+        def full_order_reads(statements):
+            return len([s for s in statements
+                        if s.startswith('SELECT billing_order.id')
+                        and 'billing_order.mode !=' not in s])
+
+        self.rate(H0, H1, points)
+        # Nobody else wrote: the orders this process left are reused.
+        self.assertEqual(0, full_order_reads(
+            self.count_statements('acme', points, H1, H2)))
+        # Another writer (a recharge) moved the revision: read them again.
+        self.svc.recharge('acme', '1')
+        h3 = utc(2026, 11, 2, 13)
+        self.assertEqual(1, full_order_reads(
+            self.count_statements('acme', points, H2, h3)))
+        self.assertEqual(5, len(self.db.list_orders('acme')))
+        self.assertEqual(
+            [D('-0.10')] * 3,
+            [e['amount'] for e in self.db.list_ledger('acme')
+             if e['kind'] == 'charge'])
 
     def test_statement_count_does_not_grow_with_points(self):
         few = self.count_statements('p1', [
