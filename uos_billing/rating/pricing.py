@@ -52,9 +52,29 @@ class PointFields(object):
 
 def line_key(groupby, exclude):
     """What tells apart several points of one resource in one period."""
-    key = ','.join('%s=%s' % (k, groupby[k]) for k in sorted(groupby)
-                   if k not in exclude)
-    return key[:LINE_KEY_LENGTH]
+    return LineKeys(exclude)(groupby)
+
+
+class LineKeys(object):
+    """line_key() for many points: the fields are sorted once per shape.
+
+    The points of one metric share their groupby fields (CloudKitty's
+    groupby is per metric), so the sorted, filtered field list is worked
+    out once per distinct set of fields.
+    """
+
+    def __init__(self, exclude):
+        self.exclude = exclude
+        self._fields = {}
+
+    def __call__(self, groupby):
+        shape = tuple(groupby)
+        fields = self._fields.get(shape)
+        if fields is None:
+            fields = self._fields[shape] = [
+                k for k in sorted(shape) if k not in self.exclude]
+        key = ','.join(['%s=%s' % (k, groupby[k]) for k in fields])
+        return key[:LINE_KEY_LENGTH]
 
 
 class Line(typing.NamedTuple):
@@ -92,6 +112,7 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
     lines = []
     rate = core_rating.rate
     match = book.match
+    key_of = LineKeys(exclude)
     for type_, points in frame.itertypes():
         priced = []
         for point in points:
@@ -102,8 +123,7 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
             rated = rate(point.qty, fields, period, product,
                          coverage.get((resource_id, type_), ()))
             priced.append(point.set_price(point.price + rated.amount))
-            lines.append(Line(type_, resource_id,
-                              line_key(point.groupby, exclude),
+            lines.append(Line(type_, resource_id, key_of(point.groupby),
                               point.qty, rated, ended_at(fields)))
         out.add_points(priced, type_)
     return out, lines
