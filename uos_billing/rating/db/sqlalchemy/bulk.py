@@ -14,29 +14,40 @@
 """Bulk inserts of charge and order rows.
 
 A period writes one charge row per point (and, the first time, one order
-per resource): thousands of rows whose period, project and service are the
-same. SQLAlchemy's executemany runs every column of every row through its
-bind processors; here each distinct value goes through its processor once
-and the rows go to the driver's executemany as they are. SQLite and PyMySQL
-(which rewrites an executemany INSERT into multi-row VALUES) take this
-path; other drivers keep SQLAlchemy's own (insertmanyvalues for psycopg2).
+per resource): thousands of rows whose period, project, product and amount
+repeat. SQLAlchemy's executemany runs every value of every row through its
+bind processors and the driver's escaping; here each distinct value of a
+column is processed once:
+
+- SQLite: the processed rows go to sqlite3's executemany (in C);
+- MySQL/MariaDB with PyMySQL: the multi-row VALUES statement PyMySQL's
+  executemany would send is built here, each distinct value escaped once
+  by PyMySQL's own literal(), in statements of at most MAX_STATEMENT bytes;
+- other drivers keep SQLAlchemy's own path (insertmanyvalues for psycopg2).
 """
 
-_DIRECT_DIALECTS = ('sqlite', 'mysql')
+#: PyMySQL's own limit for a rewritten executemany statement.
+MAX_STATEMENT = 1024000
 
 
-def _memoized(processor):
-    if processor is None:
-        return None
+def _memoized(function):
     memo = {}
 
-    def process(value):
+    def call(value):
         try:
             return memo[value]
         except KeyError:
-            memo[value] = result = processor(value)
+            memo[value] = result = function(value)
             return result
-    return process
+    return call
+
+
+def _processors(table, keys, dialect):
+    out = []
+    for key in keys:
+        processor = table.c[key].type._cached_bind_processor(dialect)
+        out.append(_memoized(processor) if processor else None)
+    return out
 
 
 def insert(connection, table, rows):
@@ -44,19 +55,52 @@ def insert(connection, table, rows):
     if not rows:
         return
     dialect = connection.dialect
-    if dialect.name not in _DIRECT_DIALECTS:
-        connection.execute(table.insert(), rows)
-        return
-    keys = list(rows[0])
-    compiled = table.insert().compile(dialect=dialect, column_keys=keys)
-    order = compiled.positiontup if compiled.positional else keys
-    processors = [_memoized(table.c[key].type._cached_bind_processor(
-        dialect)) for key in order]
-    columns = list(zip(order, processors))
-    if compiled.positional:
-        params = [tuple(row[key] if process is None else process(row[key])
-                        for key, process in columns) for row in rows]
+    if dialect.name == 'sqlite':
+        _insert_sqlite(connection, table, rows)
+    elif dialect.name == 'mysql' and dialect.driver == 'pymysql':
+        _insert_pymysql(connection, table, rows)
     else:
-        params = [{key: row[key] if process is None else process(row[key])
-                   for key, process in columns} for row in rows]
+        connection.execute(table.insert(), rows)
+
+
+def _insert_sqlite(connection, table, rows):
+    keys = list(rows[0])
+    compiled = table.insert().compile(dialect=connection.dialect,
+                                      column_keys=keys)
+    order = compiled.positiontup
+    columns = list(zip(order, _processors(table, order, connection.dialect)))
+    params = [tuple(row[key] if process is None else process(row[key])
+                    for key, process in columns) for row in rows]
     connection.exec_driver_sql(compiled.string, params)
+
+
+def _insert_pymysql(connection, table, rows):
+    dialect = connection.dialect
+    keys = list(rows[0])
+    preparer = dialect.identifier_preparer
+    head = 'INSERT INTO %s (%s) VALUES ' % (
+        preparer.format_table(table),
+        ', '.join(preparer.quote(key) for key in keys))
+    dbapi_connection = connection.connection.dbapi_connection
+    literals = []
+    for process in _processors(table, keys, dialect):
+        if process is None:
+            literals.append(_memoized(dbapi_connection.literal))
+        else:
+            literals.append(_memoized(
+                lambda v, p=process: dbapi_connection.literal(p(v))))
+    columns = list(zip(keys, literals))
+    cursor = connection.connection.cursor()
+    try:
+        statement, size = [], len(head)
+        for row in rows:
+            values = '(%s)' % ', '.join([literal(row[key])
+                                         for key, literal in columns])
+            if statement and size + len(values) + 1 > MAX_STATEMENT:
+                cursor.execute(head + ','.join(statement))
+                statement, size = [], len(head)
+            statement.append(values)
+            size += len(values) + 1
+        cursor.execute(head + ','.join(statement))
+    finally:
+        cursor.close()
