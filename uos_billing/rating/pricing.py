@@ -50,15 +50,11 @@ class PointFields(object):
         return value
 
 
-def line_key(groupby, exclude):
-    """What tells apart several points of one resource in one period."""
-    return LineKeys(exclude)(groupby)
-
-
 class LineKeys(object):
-    """line_key() for many points: the fields are sorted once per shape.
+    """Line keys: what tells apart several points of a resource in a period.
 
-    The points of one metric share their groupby fields (CloudKitty's
+    A line key is the point's groupby fields but the excluded ones. The
+    points of one metric share their groupby fields (CloudKitty's
     groupby is per metric), so the sorted, filtered field list is worked
     out once per distinct set of fields.
     """
