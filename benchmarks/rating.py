@@ -30,8 +30,9 @@ consecutive periods of the same VMs. The first period is billing's first
 rating of each project (account and one on-demand order per VM opened);
 the second is what the orchestrator does every period after that (steady
 state), and is what the bars are measured on; both are printed. hashmap
-costs the same in every period. The bare reference loop (dict lookup, Decimal multiply, set_price) over the
-same frames gives the scale of pure Python pricing.
+costs the same in every period. The bare reference loop (dict lookup,
+Decimal multiply, set_price) over the same frames gives the scale of pure
+Python pricing.
 
 This is the only place with timing bars: unit tests assert no timings.
 """

@@ -80,14 +80,55 @@ def remaining_price(full_term_price, term, at):
     return proration.share(full_term_price, remaining, term.seconds)
 
 
+def unused_refund(payments, at):
+    """What paid terms have left after at: sum of their settle() refunds.
+
+    payments are (paid amount, term window) pairs, one per payment (the
+    purchase, each renewal).
+    """
+    refund = money.ZERO
+    for paid, window in payments:
+        if window.end > at:
+            refund += settle(paid, window, at).refund
+    return refund
+
+
+def full_term(end, mode, count, anchor_day):
+    """The whole term that ends at end (a paid window may be part of it)."""
+    months = terms.months_of(mode, count)
+    return clock.Window(terms.add_months(end, -months, anchor_day), end)
+
+
+def rest_of_terms_price(full_term_price, windows, at, mode, count,
+                        anchor_day):
+    """A new price for what is left of paid windows after at, pro rata.
+
+    Each window is priced against its whole term (rebuilt from its end),
+    so a window that is itself a rest of a term (an earlier flavor change)
+    or a term still to come (a renewal paid ahead) is priced right.
+    """
+    price = money.ZERO
+    for window in windows:
+        if window.end <= at:
+            continue
+        term = full_term(window.end, mode, count, anchor_day)
+        price += remaining_price(full_term_price, term,
+                                 max(clock.instant(at), window.begin))
+    return price
+
+
 RENEW = 'renew'
 EXPIRE = 'expire'
 
 
+def can_pay(frozen, price, available):
+    """A prepaid price is paid only by an unfrozen account that covers it."""
+    return not frozen and price is not None and price <= available
+
+
 def renewal_decision(auto_renew, frozen, price, available):
     """At term end: renew when asked to, allowed and affordable."""
-    if (auto_renew and not frozen and price is not None
-            and price <= available):
+    if auto_renew and can_pay(frozen, price, available):
         return RENEW
     return EXPIRE
 

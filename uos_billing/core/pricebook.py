@@ -141,6 +141,7 @@ class PriceBook(object):
             service: tuple(sorted({k for p in prods for k, _ in p.match}))
             for service, prods in self._by_service.items()}
         self._memo = {}
+        self._memo_at = None
 
     def __len__(self):
         return len(self.products)
@@ -158,8 +159,12 @@ class PriceBook(object):
             return None
         # A missing (None) field must not share a key with the string
         # 'None': matches() tells them apart.
+        if at != self._memo_at:
+            # A frame prices at one instant: keep one instant's matches.
+            self._memo.clear()
+            self._memo_at = at
         values = tuple(_text(fields.get(key)) for key in keys)
-        memo_key = (service, region, at, values)
+        memo_key = (service, region, values)
         try:
             return self._memo[memo_key]
         except KeyError:

@@ -44,12 +44,9 @@ def send(events):
     The money already moved and is committed: a broker outage must not turn
     a posted period into a retried one.
     """
-    if not events:
-        return
-    notifier = get_notifier()
     for event_type, payload in events:
         try:
-            notifier.info({}, event_type, payload)
+            get_notifier().info({}, event_type, payload)
         except Exception:
             LOG.exception('could not send notification %s for %s',
                           event_type, payload.get('project_id'))

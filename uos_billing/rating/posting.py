@@ -65,9 +65,11 @@ def renew_or_expire(book, scope, prices, order):
     price = None
     if successor is not None:
         core_rating.check_currency(book.project_id, book.currency, successor)
-        unit_price = successor.prepaid_price(order.mode)
-        if unit_price is not None:
-            price = money.stored(money.mul(unit_price, order.count))
+        try:
+            price, _unit = core_orders.term_price(successor, order.mode,
+                                                  order.count)
+        except errors.InvalidInput:
+            pass  # no longer sold in this mode: the term expires
     state = book.state
     decision = core_orders.renewal_decision(
         order.auto_renew, state.status == ledger.FROZEN, price,
@@ -134,18 +136,22 @@ def open_on_demand_orders(book, scope, lines, period_begin):
     book.insert_orders(rows)
 
 
-def refund_unused(book, order, at, reason, created_by=None):
+def paid_terms(book, order):
+    """(paid amount, window) of each payment of order."""
+    return [(-payment.amount,
+             clock.Window(payment.period_begin, payment.period_end))
+            for payment in book.order_payments(order.id)]
+
+
+def refund_unused(book, order, at, reason, created_by=None, payments=None):
     """Refund what an order's paid terms have left after at; close it at at.
 
     Each payment entry covers one term; the refund of each is its paid
     amount x unused seconds / term seconds (SPEC section 4).
     """
-    refund = money.ZERO
-    for payment in book.order_payments(order.id):
-        term = clock.Window(payment.period_begin, payment.period_end)
-        if term.end <= at:
-            continue
-        refund += core_orders.settle(-payment.amount, term, at).refund
+    if payments is None:
+        payments = paid_terms(book, order)
+    refund = core_orders.unused_refund(payments, at)
     order.closed_at = clock.naive_utc(at)
     if refund > 0:
         book.post(ledger.REFUND, ledger.signed(ledger.REFUND, refund),

@@ -130,7 +130,7 @@ class PriceBookCache(object):
 
     CloudKitty builds a module instance per scope and cycle; the products
     are the same for every scope, so they are loaded again only when the
-    product table's fingerprint (row count, last update) moves.
+    price book's revision (moved by every product write) changes.
     """
 
     def __init__(self):

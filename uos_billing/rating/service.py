@@ -240,6 +240,10 @@ class BillingService(object):
         """
         now = _now(now)
         new_product = self._product(new_product_id)
+        if not new_product.in_effect(now):
+            raise errors.InvalidInput(
+                'product_id', 'product %s is not in effect at %s' % (
+                    new_product.id, now.isoformat()))
         with self.db.project_transaction(project_id, now,
                                          create=False) as book:
             old = self._prepaid_order(book, order_id)
@@ -250,19 +254,22 @@ class BillingService(object):
                             old.service))
             core_rating.check_currency(project_id, book.currency,
                                        new_product)
+            payments = posting.paid_terms(book, old)
             refund = posting.refund_unused(book, old, now, 'flavor_change',
-                                           created_by)
+                                           created_by, payments)
             old.status = core_orders.CLOSED
             rest = clock.Window(now, max(now, clock.instant(old.term_end)))
             new_order = None
             unit_price = new_product.prepaid_price(old.mode)
             if unit_price is not None and rest.seconds > 0:
-                current = clock.Window(old.term_start, old.term_end)
-                full = money.stored(money.mul(unit_price, old.count))
-                price = core_orders.remaining_price(full, current, now)
+                full, unit_price = core_orders.term_price(
+                    new_product, old.mode, old.count)
+                price = core_orders.rest_of_terms_price(
+                    full, [window for _paid, window in payments], now,
+                    old.mode, old.count, old.anchor_day)
                 state = book.state
-                if (state.status != ledger.FROZEN
-                        and price <= state.available):
+                if core_orders.can_pay(state.status == ledger.FROZEN, price,
+                                       state.available):
                     new_order = self._successor_order(
                         book, old, new_product, unit_price, price, rest,
                         now, created_by)

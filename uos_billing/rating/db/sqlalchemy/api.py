@@ -26,6 +26,7 @@ import typing
 
 from cloudkitty import db
 from oslo_config import cfg
+from oslo_db import api as oslo_db_api
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
@@ -104,9 +105,19 @@ class BillingDB(object):
     # Price book
 
     def price_book_fingerprint(self):
-        return tuple(self._read(lambda s: s.execute(
-            sa.select(sa.func.count(models.Product.id),
-                      sa.func.max(models.Product.updated_at))).one()))
+        """The price book's revision: it moves with every product write."""
+        return self._read(lambda s: s.execute(
+            sa.select(models.PriceBookRevision.revision).where(
+                models.PriceBookRevision.id == 1)).scalar_one())
+
+    @staticmethod
+    def _lock_price_book(session):
+        """Serialize product writes and move the price book's revision."""
+        row = session.execute(
+            sa.select(models.PriceBookRevision).where(
+                models.PriceBookRevision.id == 1)
+            .with_for_update()).scalar_one()
+        row.revision += 1
 
     def load_products(self):
         return self._read(lambda s: [
@@ -119,17 +130,16 @@ class BillingDB(object):
             raise errors.NotFound('product', product_id)
         return product_from_row(row)
 
+    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
     def create_product(self, product, created_by=None, description=None,
                        now=None):
         """Insert a core Product, refusing an ambiguous one (Conflict)."""
         now = clock.instant(now or timeutils.utcnow(with_timezone=True))
         with db.session_for_write() as session:
-            # Serialize product creation per service so that two admins
-            # cannot add two overlapping products at once.
+            self._lock_price_book(session)
             same_service = [product_from_row(row) for row in session.execute(
                 sa.select(models.Product).where(
-                    models.Product.service == product.service)
-                .with_for_update()).scalars()]
+                    models.Product.service == product.service)).scalars()]
             conflict = pricebook.find_conflict(product, same_service)
             if conflict is not None:
                 raise errors.Conflict(
@@ -150,6 +160,24 @@ class BillingDB(object):
                 description=description, created_at=_naive(now),
                 created_by=created_by, updated_at=_naive(now)))
         return product
+
+    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+    def end_product(self, product_id, at, now=None):
+        """End a product at instant at (price changes are new rows)."""
+        at = clock.instant(at)
+        now = clock.instant(now or timeutils.utcnow(with_timezone=True))
+        with db.session_for_write() as session:
+            self._lock_price_book(session)
+            row = session.get(models.Product, product_id)
+            if row is None:
+                raise errors.NotFound('product', product_id)
+            if at < _aware(row.effective_from):
+                raise errors.InvalidInput(
+                    'effective_to', 'product %s starts at %s, it cannot end '
+                    'before' % (product_id, _aware(row.effective_from)))
+            row.effective_to = _naive(at)
+            row.updated_at = _naive(now)
+            return product_from_row(row)
 
     # Reads of one project
 

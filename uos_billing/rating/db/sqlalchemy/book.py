@@ -138,6 +138,9 @@ class Book(object):
             self.written = True
 
     def get_order(self, order_id):
+        """An order of the project, locked for a change."""
+        # Its caller changes it, possibly in a flush before close().
+        self.written = True
         order = self.session.execute(
             sa.select(models.Order).where(
                 models.Order.id == order_id,

@@ -90,17 +90,22 @@ def _insert_pymysql(connection, table, rows):
             literals.append(_memoized(
                 lambda v, p=process: dbapi_connection.literal(p(v))))
     columns = list(zip(keys, literals))
-    cursor = connection.connection.cursor()
-    try:
-        statement, size = [], len(head)
-        for row in rows:
-            values = '(%s)' % ', '.join([literal(row[key])
-                                         for key, literal in columns])
-            if statement and size + len(values) + 1 > MAX_STATEMENT:
-                cursor.execute(head + ','.join(statement))
-                statement, size = [], len(head)
-            statement.append(values)
-            size += len(values) + 1
-        cursor.execute(head + ','.join(statement))
-    finally:
-        cursor.close()
+
+    def execute(statement):
+        # Through SQLAlchemy, so that oslo.db turns driver errors into
+        # DBDuplicateEntry or DBDeadlock (retried); no parameters, so that
+        # a '%' in a value is not taken for a placeholder.
+        connection.exec_driver_sql(
+            head + ','.join(statement),
+            execution_options={'no_parameters': True})
+
+    statement, size = [], len(head)
+    for row in rows:
+        values = '(%s)' % ', '.join([literal(row[key])
+                                     for key, literal in columns])
+        if statement and size + len(values) + 1 > MAX_STATEMENT:
+            execute(statement)
+            statement, size = [], len(head)
+        statement.append(values)
+        size += len(values) + 1
+    execute(statement)

@@ -46,6 +46,19 @@ class Product(Base):
     updated_at = sa.Column(sa.DateTime, nullable=False)
 
 
+class PriceBookRevision(Base):
+    """One row whose revision moves with every product write.
+
+    Product writes lock it first (so that two admins cannot add
+    overlapping products at once, on any backend), and rating processes
+    compare it with the revision of the price book they cached.
+    """
+    __tablename__ = 'billing_price_book'
+
+    id = sa.Column(sa.Integer, primary_key=True, autoincrement=False)
+    revision = sa.Column(sa.Integer, nullable=False)
+
+
 class Account(Base):
     __tablename__ = 'billing_account'
 

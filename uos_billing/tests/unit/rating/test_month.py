@@ -40,13 +40,8 @@ restored. The balance first drops under the 20.00 threshold on Nov 10
 
 import datetime
 
-import sqlalchemy as sa
-
-from cloudkitty import db as ck_db
-
 from uos_billing.core import ledger
 from uos_billing import rating
-from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.rating import posting
 from uos_billing.tests import base
 from uos_billing.tests import samples
@@ -82,18 +77,12 @@ class TestMonth(test_module.ModuleTestCase):
         self.conf.set_override('period', DAY, 'collect')
         # The price book of ModuleTestCase, with the m1.small price change
         # of Nov 8 as a new row.
-        self.end_product('small', utc(2026, 11, 8))
+        self.db.end_product('small', utc(2026, 11, 8))
         self.db.create_product(samples.product(
             'small-nov8', 'm1.small', '0.02', monthly='12',
             since=utc(2026, 11, 8)))
         self.conf.set_override('default_low_balance_threshold', '20',
                                'billing')
-
-    def end_product(self, product_id, at):
-        with ck_db.session_for_write() as session:
-            session.execute(sa.update(models.Product).where(
-                models.Product.id == product_id).values(
-                    effective_to=at.replace(tzinfo=None)))
 
     def rate_day(self, day):
         start = utc(2026, 11, day)

@@ -251,6 +251,37 @@ class TestFlavorChange(ServiceTestCase):
         self.assertEqual(D('100') - D('10') + D('5') - D('12.5'),
                          self.balance())
 
+    def test_after_a_renewal_paid_ahead_the_next_term_is_priced_whole(self):
+        self.svc.renew('acme', self.order['id'], now=utc(2026, 11, 15))
+        result = self.svc.change_flavor('acme', self.order['id'], 'medium',
+                                        now=utc(2026, 12, 1))
+        # Dec 1 to Jan 1 is a whole term still to come: all of 10.00 back,
+        # 25.00 for the medium term.
+        self.assertEqual(D('10'), result['refund'])
+        self.assertEqual(D('100') - D('10') - D('10') + D('10') - D('25'),
+                         self.balance())
+
+    def test_a_second_change_prices_the_rest_of_the_whole_term(self):
+        first = self.svc.change_flavor('acme', self.order['id'], 'medium',
+                                       now=utc(2026, 11, 16))
+        second = self.svc.change_flavor('acme', first['new_order']['id'],
+                                        'small', now=utc(2026, 11, 24))
+        # 7 days of the Nov 1 - Dec 1 term left: 25 x 7/30 back,
+        # 10 x 7/30 charged.
+        self.assertEqual(D('5.8333333333'), second['refund'])
+        payment = self.db.list_ledger('acme')[-1]
+        self.assertEqual(('order_payment', D('-2.3333333333')),
+                         (payment['kind'], payment['amount']))
+
+    def test_a_product_not_in_effect_is_refused(self):
+        self.db.create_product(samples.product(
+            'later', 'm1.later', '1', monthly='1',
+            since=utc(2027, 1, 1)))
+        e = self.assertRaises(errors.InvalidInput, self.svc.change_flavor,
+                              'acme', self.order['id'], 'later',
+                              now=utc(2026, 11, 16))
+        self.assertEqual('product_id', e.field)
+
     def test_without_funds_the_resource_falls_back_to_on_demand(self):
         self.svc.buy('acme', 'vm-2', 'instance', 'medium', 'monthly', 3,
                      now=utc(2026, 11, 1))

@@ -11,7 +11,7 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
-"""Initial billing tables: product, account, ledger, order, charge.
+"""Initial billing tables: product, price book, account, ledger, order, charge.
 
 Revision ID: 7b1c0e5a2d41
 Revises:
@@ -61,6 +61,14 @@ def upgrade():
         mysql_charset='utf8mb4', mysql_engine='InnoDB')
     op.create_index('ix_billing_product_service', 'billing_product',
                     ['service'])
+
+    price_book = op.create_table(
+        'billing_price_book',
+        sa.Column('id', sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column('revision', sa.Integer, nullable=False),
+        sa.PrimaryKeyConstraint('id', name='pk_billing_price_book'),
+        mysql_charset='utf8mb4', mysql_engine='InnoDB')
+    op.bulk_insert(price_book, [{'id': 1, 'revision': 0}])
 
     op.create_table(
         'billing_account',
