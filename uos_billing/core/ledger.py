@@ -135,8 +135,8 @@ def evaluate(state, at, previous_balance=None):
 
 def post(state, amount, at):
     """Apply a ledger amount to the account: new state and events."""
-    moved = dataclasses.replace(state,
-                                balance=money.stored(state.balance + amount))
+    moved = dataclasses.replace(state, balance=money.stored(
+        money.CONTEXT.add(state.balance, amount)))
     return evaluate(moved, at, previous_balance=state.balance)
 
 

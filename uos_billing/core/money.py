@@ -138,6 +138,14 @@ def stored(amount):
     return amount.quantize(STORED_QUANTUM, context=CONTEXT)
 
 
+def sum_of(amounts):
+    """Sum Decimals in the money context (38 digits), from zero."""
+    total = ZERO
+    for amount in amounts:
+        total = CONTEXT.add(total, amount)
+    return total
+
+
 def mul(*factors):
     """Multiply Decimals in the money context, unrounded."""
     result = decimal.Decimal(1)

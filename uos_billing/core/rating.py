@@ -92,8 +92,21 @@ def check_currency(project_id, account_currency, product):
                                       product.id, product.currency)
 
 
+def check_qty(qty, resource_id, service):
+    """A point's qty must be a finite, non-negative number."""
+    if not qty.is_finite() or qty < 0:
+        raise errors.InvalidInput(
+            'qty', 'resource %r, service %s: qty must be a finite number '
+                   '>= 0, got %s' % (resource_id, service, qty))
+    return qty
+
+
 def quote(product, qty, mode=terms.ON_DEMAND, count=1):
-    """Price of qty units on demand, or of count prepaid terms of mode."""
+    """Price of qty units on demand, or of count prepaid terms of mode.
+
+    A prepaid term is priced per resource, whatever its qty: it is what
+    buying it would charge.
+    """
     if product is None:
         return money.ZERO
     if mode == terms.ON_DEMAND:
@@ -103,4 +116,4 @@ def quote(product, qty, mode=terms.ON_DEMAND, count=1):
     if price is None:
         raise errors.InvalidInput(
             'mode', 'product %s is not sold %s' % (product.id, mode))
-    return money.stored(money.mul(qty, price, count))
+    return money.stored(money.mul(price, count))

@@ -223,18 +223,33 @@ def post_lines(book, scope, period, lines):
     """Write the period's charge rows and its one ledger entry.
 
     Returns the ledger entry written, or None when a re-rating found the
-    period's total unchanged (then nothing at all is written).
+    period's total unchanged: then no money moves, and the charge rows are
+    rewritten only if the lines themselves changed (an unpriced point that
+    appeared, say), so that a re-rating of the same data writes nothing.
     """
     open_on_demand_orders(book, scope, lines, period.begin)
     rows = charge_rows(book, scope, period, lines)
-    total = sum((row['amount'] for row in rows), money.ZERO)
+    total = money.sum_of(row['amount'] for row in rows)
     posted = book.period_amounts(period.begin)
     decision = ledger.period_posting(book.project_id, period.begin, total,
                                      posted)
+    # Idempotent: a resource whose end arrives only with a re-rating of
+    # its last period is closed then.
+    close_ended_resources(book, scope, lines, period)
     if decision is None:
+        if book.period_lines(period.begin, LINE_COLUMNS) != _line_set(rows):
+            book.write_charges(period, rows, replace=True)
         return None
     kind, amount, key = decision
     book.write_charges(period, rows, replace=bool(posted))
-    close_ended_resources(book, scope, lines, period)
     return book.post(kind, amount, key, period=period,
                      note='%d lines' % len(rows))
+
+
+def _line_set(rows):
+    return {tuple(row[column] for column in LINE_COLUMNS) for row in rows}
+
+
+#: The columns that make a charge line what it is.
+LINE_COLUMNS = ('resource_id', 'service', 'line_key', 'qty', 'billed_seconds',
+                'amount', 'order_id', 'product_id', 'mode')

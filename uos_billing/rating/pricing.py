@@ -116,6 +116,7 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
             product = match(type_, fields.get('region') or region, fields,
                             at)
             resource_id = str(fields.get(resource_key) or '')
+            core_rating.check_qty(point.qty, resource_id, type_)
             rated = rate(point.qty, fields, period, product,
                          coverage.get((resource_id, type_), ()))
             priced.append(point.set_price(point.price + rated.amount))

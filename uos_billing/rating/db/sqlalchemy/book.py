@@ -120,6 +120,14 @@ class Book(object):
                                              ledger.ADJUSTMENT)))
             .order_by(models.LedgerEntry.id)).scalars())
 
+    def period_lines(self, period_begin, names):
+        """The charge lines of a period, as a set of tuples of columns."""
+        columns = [getattr(models.Charge, name) for name in names]
+        return {tuple(row) for row in self.session.execute(
+            sa.select(*columns).where(
+                models.Charge.project_id == self.project_id,
+                models.Charge.period_begin == naive(period_begin)))}
+
     def write_charges(self, period, rows, replace):
         """Insert a period's charge rows, replacing earlier ones if asked."""
         if replace:

@@ -182,12 +182,21 @@ class QuoteTest(base.TestCase):
                          str(rating.quote(self.product, D('3'))))
 
     def test_monthly(self):
-        self.assertEqual('180.0000000000', str(rating.quote(
+        # A term is priced per resource: qty does not multiply it.
+        self.assertEqual('90.0000000000', str(rating.quote(
             self.product, D('2'), 'monthly', 3)))
 
     def test_yearly(self):
         self.assertEqual(D('600.00'),
                          rating.quote(self.product, D('1'), 'yearly', 2))
+
+    def test_check_qty(self):
+        self.assertEqual(D('2'), rating.check_qty(D('2'), 'vm-1', 'cpu'))
+        for bad in (D('-1'), D('NaN'), D('Infinity')):
+            e = self.assertRaises(errors.InvalidInput, rating.check_qty,
+                                  bad, 'vm-1', 'cpu')
+            self.assertEqual('qty', e.field)
+            self.assertIn("resource 'vm-1', service cpu", str(e))
 
     def test_not_sold_prepaid(self):
         e = self.assertRaises(errors.InvalidInput, rating.quote, product(),

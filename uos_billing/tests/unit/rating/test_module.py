@@ -157,6 +157,25 @@ class TestProcess(ModuleTestCase):
                           ('vm-2', 'running'): D('0.05')},
                          samples.prices(priced))
 
+    def test_rerating_with_the_same_total_rewrites_changed_lines(self):
+        self.rate(H0, H1, [samples.point('vm-1', 'm1.small')])
+        entries = self.db.list_ledger('acme')
+        self.rate(H0, H1, [samples.point('vm-1', 'm1.small'),
+                           samples.point('vm-9', 'm1.huge')])
+        self.assertEqual(entries, self.db.list_ledger('acme'))
+        self.assertEqual([('vm-1', D('0.02')), ('vm-9', D('0'))],
+                         [(c['resource_id'], c['amount'])
+                          for c in self.db.list_charges('acme')])
+
+    def test_an_end_known_only_at_rerating_closes_the_orders(self):
+        self.rate(H0, H1, [samples.point('vm-1', 'm1.small')])
+        self.rate(H0, H1, [samples.point(
+            'vm-1', 'm1.small', ended_at='2026-11-02T11:00:00Z')])
+        [order] = self.db.list_orders('acme')
+        self.assertEqual(('closed', H1), (order['status'],
+                                          order['closed_at']))
+        self.assertEqual(1, len(self.db.list_ledger('acme')))
+
     def test_rerating_a_changed_period_writes_one_adjustment(self):
         self.rate(H0, H1, [samples.point('vm-1', 'm1.small')])
         self.rate(H0, H1, [samples.point('vm-1', 'm1.small'),
@@ -248,6 +267,34 @@ class TestProcess(ModuleTestCase):
         self.svc.recharge('acme', '1')
         self.assertEqual('active', self.db.get_account('acme')['status'])
         self.assertEqual(ledger.EVENT_RESTORED, self.notifications()[-1][0])
+
+
+class TestPriceBookRevision(ModuleTestCase):
+
+    def test_a_price_change_reaches_the_next_period(self):
+        self.assertEqual(D('0.02'), samples.prices(self.rate(
+            H0, H1, [samples.point('vm-1', 'm1.small')]))[('vm-1',
+                                                           'running')])
+        revision = self.db.price_book_fingerprint()
+        self.db.end_product('small', H1)
+        self.db.create_product(samples.product('small-2', 'm1.small',
+                                               '0.03', since=H1))
+        self.assertEqual(revision + 2, self.db.price_book_fingerprint())
+        self.assertEqual(D('0.03'), samples.prices(self.rate(
+            H1, H2, [samples.point('vm-1', 'm1.small')]))[('vm-1',
+                                                           'running')])
+
+    def test_ending_before_the_start_is_refused(self):
+        e = self.assertRaises(errors.InvalidInput, self.db.end_product,
+                              'small', utc(2025, 1, 1))
+        self.assertEqual('effective_to', e.field)
+        self.assertRaises(errors.NotFound, self.db.end_product, 'nope', H1)
+
+    def test_an_overlapping_product_is_a_conflict(self):
+        revision = self.db.price_book_fingerprint()
+        self.assertRaises(errors.Conflict, self.db.create_product,
+                          samples.product('small-bis', 'm1.small', '1'))
+        self.assertEqual(revision, self.db.price_book_fingerprint())
 
 
 class TestQuote(ModuleTestCase):

@@ -222,8 +222,12 @@ class TestCancelRenew(ServiceTestCase):
         self.assertEqual(D('15'), result['refund'])
 
     def test_set_auto_renew(self):
+        revision = self.db.get_account('acme')['revision']
         order = self.svc.set_auto_renew('acme', self.order['id'], True)
         self.assertTrue(order['auto_renew'])
+        # Rating processes holding the project's orders must see it.
+        self.assertEqual(revision + 1,
+                         self.db.get_account('acme')['revision'])
         self.assertRaises(errors.InvalidInput, self.svc.set_auto_renew,
                           'acme', self.order['id'], 'yes')
 
