@@ -190,32 +190,47 @@ def close_ended_resources(book, scope, lines, period):
                      order.id)
 
 
+#: The columns of a charge row, in the order charge_rows() builds them.
+CHARGE_COLUMNS = ('project_id', 'resource_id', 'service', 'line_key',
+                  'period_begin', 'period_end', 'qty', 'billed_seconds',
+                  'amount', 'order_id', 'product_id', 'mode')
+#: The columns that make a charge line what it is.
+LINE_COLUMNS = tuple(c for c in CHARGE_COLUMNS
+                     if c not in ('project_id', 'period_begin',
+                                  'period_end'))
+_LINE_INDEXES = tuple(CHARGE_COLUMNS.index(c) for c in LINE_COLUMNS)
+_QTY, _SECONDS, _AMOUNT = (CHARGE_COLUMNS.index(c)
+                           for c in ('qty', 'billed_seconds', 'amount'))
+
+
 def charge_rows(book, scope, period, lines):
-    """The charge rows of the lines, merging points that share a line."""
+    """The charge rows of the lines (CHARGE_COLUMNS), one per line key.
+
+    Points that share a line (same resource, service and line key) are
+    merged into one row.
+    """
     rows = {}
     begin, end = clock.naive_utc(period.begin), clock.naive_utc(period.end)
+    project_id = book.project_id
+    on_demand_orders = scope.on_demand_orders
     for line in lines:
         rated = line.rated
         key = (line.resource_id, line.service, line.line_key)
         row = rows.get(key)
         if row is not None:
-            row['qty'] += line.qty
-            row['amount'] += rated.amount
-            row['billed_seconds'] = max(row['billed_seconds'],
-                                        rated.billed_seconds)
+            row[_QTY] += line.qty
+            row[_AMOUNT] += rated.amount
+            row[_SECONDS] = max(row[_SECONDS], rated.billed_seconds)
             continue
-        if rated.mode == terms.ON_DEMAND:
-            order_id = scope.on_demand_orders.get(key[:2])
+        mode = rated.mode
+        if mode == terms.ON_DEMAND:
+            order_id = on_demand_orders.get(key[:2])
         else:
             order_id = rated.coverage.order_id
-        rows[key] = dict(
-            project_id=book.project_id, resource_id=line.resource_id,
-            service=line.service, line_key=line.line_key,
-            period_begin=begin, period_end=end, qty=line.qty,
-            billed_seconds=rated.billed_seconds, amount=rated.amount,
-            order_id=order_id,
-            product_id=rated.product.id if rated.product else None,
-            mode=rated.mode)
+        rows[key] = [project_id, line.resource_id, line.service,
+                     line.line_key, begin, end, line.qty,
+                     rated.billed_seconds, rated.amount, order_id,
+                     rated.product.id if rated.product else None, mode]
     return list(rows.values())
 
 
@@ -229,7 +244,7 @@ def post_lines(book, scope, period, lines):
     """
     open_on_demand_orders(book, scope, lines, period.begin)
     rows = charge_rows(book, scope, period, lines)
-    total = money.sum_of(row['amount'] for row in rows)
+    total = money.sum_of(row[_AMOUNT] for row in rows)
     posted = book.period_amounts(period.begin)
     decision = ledger.period_posting(book.project_id, period.begin, total,
                                      posted)
@@ -238,18 +253,13 @@ def post_lines(book, scope, period, lines):
     close_ended_resources(book, scope, lines, period)
     if decision is None:
         if book.period_lines(period.begin, LINE_COLUMNS) != _line_set(rows):
-            book.write_charges(period, rows, replace=True)
+            book.write_charges(period, CHARGE_COLUMNS, rows, replace=True)
         return None
     kind, amount, key = decision
-    book.write_charges(period, rows, replace=bool(posted))
+    book.write_charges(period, CHARGE_COLUMNS, rows, replace=bool(posted))
     return book.post(kind, amount, key, period=period,
                      note='%d lines' % len(rows))
 
 
 def _line_set(rows):
-    return {tuple(row[column] for column in LINE_COLUMNS) for row in rows}
-
-
-#: The columns that make a charge line what it is.
-LINE_COLUMNS = ('resource_id', 'service', 'line_key', 'qty', 'billed_seconds',
-                'amount', 'order_id', 'product_id', 'mode')
+    return {tuple(row[i] for i in _LINE_INDEXES) for row in rows}

@@ -107,8 +107,10 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
     out = dataframe.DataFrame(start=frame.start, end=frame.end)
     lines = []
     rate = core_rating.rate
+    check_qty = core_rating.check_qty
     match = book.match
     key_of = LineKeys(exclude)
+    same = {}
     for type_, points in frame.itertypes():
         priced = []
         for point in points:
@@ -116,9 +118,19 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
             product = match(type_, fields.get('region') or region, fields,
                             at)
             resource_id = str(fields.get(resource_key) or '')
-            core_rating.check_qty(point.qty, resource_id, type_)
-            rated = rate(point.qty, fields, period, product,
-                         coverage.get((resource_id, type_), ()))
+            qty = point.qty
+            covering = coverage.get((resource_id, type_))
+            if covering:
+                rated = rate(check_qty(qty, resource_id, type_), fields,
+                             period, product, covering)
+            else:
+                # Without prepaid coverage the outcome depends on the
+                # product and qty only: most points share a few of them.
+                rated = same.get((id(product), qty))
+                if rated is None:
+                    rated = same[(id(product), qty)] = rate(
+                        check_qty(qty, resource_id, type_), fields, period,
+                        product)
             priced.append(point.set_price(point.price + rated.amount))
             lines.append(Line(type_, resource_id, key_of(point.groupby),
                               point.qty, rated, ended_at(fields)))

@@ -128,21 +128,26 @@ class Book(object):
                 models.Charge.project_id == self.project_id,
                 models.Charge.period_begin == naive(period_begin)))}
 
-    def write_charges(self, period, rows, replace):
-        """Insert a period's charge rows, replacing earlier ones if asked."""
+    def write_charges(self, period, columns, rows, replace):
+        """Insert a period's charge rows, replacing earlier ones if asked.
+
+        rows are sequences of the values of columns.
+        """
         if replace:
             self.session.execute(sa.delete(models.Charge).where(
                 models.Charge.project_id == self.project_id,
                 models.Charge.period_begin == naive(period.begin)))
         if rows:
             bulk.insert(self.session.connection(), models.Charge.__table__,
-                        rows)
+                        columns, rows)
         self.written = True
 
     def insert_orders(self, rows):
+        """Insert orders given as dicts of the same columns."""
         if rows:
+            columns = list(rows[0])
             bulk.insert(self.session.connection(), models.Order.__table__,
-                        rows)
+                        columns, [[row[c] for c in columns] for row in rows])
             self.written = True
 
     def get_order(self, order_id):

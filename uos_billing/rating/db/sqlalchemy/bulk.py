@@ -50,33 +50,36 @@ def _processors(table, keys, dialect):
     return out
 
 
-def insert(connection, table, rows):
-    """INSERT rows (dicts with the same keys) into table, in one batch."""
+def insert(connection, table, columns, rows):
+    """INSERT rows (sequences of the values of columns) in one batch."""
     if not rows:
         return
     dialect = connection.dialect
     if dialect.name == 'sqlite':
-        _insert_sqlite(connection, table, rows)
+        _insert_sqlite(connection, table, columns, rows)
     elif dialect.name == 'mysql' and dialect.driver == 'pymysql':
-        _insert_pymysql(connection, table, rows)
+        _insert_pymysql(connection, table, columns, rows)
     else:
-        connection.execute(table.insert(), rows)
+        connection.execute(table.insert(),
+                           [dict(zip(columns, row)) for row in rows])
 
 
-def _insert_sqlite(connection, table, rows):
-    keys = list(rows[0])
+def _insert_sqlite(connection, table, columns, rows):
     compiled = table.insert().compile(dialect=connection.dialect,
-                                      column_keys=keys)
-    order = compiled.positiontup
-    columns = list(zip(order, _processors(table, order, connection.dialect)))
-    params = [tuple(row[key] if process is None else process(row[key])
-                    for key, process in columns) for row in rows]
+                                      column_keys=list(columns))
+    index = {name: i for i, name in enumerate(columns)}
+    order = [index[name] for name in compiled.positiontup]
+    processors = _processors(table, compiled.positiontup,
+                             connection.dialect)
+    plan = list(zip(order, processors))
+    params = [tuple(row[i] if process is None else process(row[i])
+                    for i, process in plan) for row in rows]
     connection.exec_driver_sql(compiled.string, params)
 
 
-def _insert_pymysql(connection, table, rows):
+def _insert_pymysql(connection, table, columns, rows):
     dialect = connection.dialect
-    keys = list(rows[0])
+    keys = list(columns)
     preparer = dialect.identifier_preparer
     head = 'INSERT INTO %s (%s) VALUES ' % (
         preparer.format_table(table),
@@ -89,7 +92,7 @@ def _insert_pymysql(connection, table, rows):
         else:
             literals.append(_memoized(
                 lambda v, p=process: dbapi_connection.literal(p(v))))
-    columns = list(zip(keys, literals))
+    plan = list(enumerate(literals))
 
     def execute(statement):
         # Through SQLAlchemy, so that oslo.db turns driver errors into
@@ -101,8 +104,8 @@ def _insert_pymysql(connection, table, rows):
 
     statement, size = [], len(head)
     for row in rows:
-        values = '(%s)' % ', '.join([literal(row[key])
-                                     for key, literal in columns])
+        values = '(%s)' % ', '.join([literal(row[i])
+                                     for i, literal in plan])
         if statement and size + len(values) + 1 > MAX_STATEMENT:
             execute(statement)
             statement, size = [], len(head)
