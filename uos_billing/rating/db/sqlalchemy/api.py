@@ -210,7 +210,7 @@ class BillingDB(object):
         reuse = known is not None and revision is not None and \
             known[0] == revision
         if reuse:
-            query = query.where(models.Order.mode != terms.ON_DEMAND)
+            query = query.where(models.Order.mode.in_(terms.PREPAID_MODES))
         orders = session.execute(query).all()
         if reuse:
             on_demand = dict(known[1])

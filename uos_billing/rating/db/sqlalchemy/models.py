@@ -82,6 +82,9 @@ class LedgerEntry(Base):
     __table_args__ = (
         sa.Index('ix_billing_ledger_project_period', 'project_id',
                  'period_begin'),
+        # The prepaid coverage of a period: a project's payments by end.
+        sa.Index('ix_billing_ledger_project_kind_end', 'project_id', 'kind',
+                 'period_end'),
     )
 
     id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
@@ -105,6 +108,8 @@ class Order(Base):
         # Serves both a project's orders and a resource's orders.
         sa.Index('ix_billing_order_project_resource', 'project_id',
                  'resource_id', 'service'),
+        # A project's prepaid orders, without its on-demand ones.
+        sa.Index('ix_billing_order_project_mode', 'project_id', 'mode'),
     )
 
     id = sa.Column(sa.String(36), primary_key=True)

@@ -107,6 +107,8 @@ def upgrade():
                     ['project_id', 'period_begin'])
     op.create_index('ix_billing_ledger_order_id', 'billing_ledger',
                     ['order_id'])
+    op.create_index('ix_billing_ledger_project_kind_end', 'billing_ledger',
+                    ['project_id', 'kind', 'period_end'])
 
     op.create_table(
         'billing_order',
@@ -130,6 +132,8 @@ def upgrade():
         mysql_charset='utf8mb4', mysql_engine='InnoDB')
     op.create_index('ix_billing_order_project_resource', 'billing_order',
                     ['project_id', 'resource_id', 'service'])
+    op.create_index('ix_billing_order_project_mode', 'billing_order',
+                    ['project_id', 'mode'])
 
     op.create_table(
         'billing_charge',
