@@ -70,25 +70,29 @@ class BillingRating(rating.RatingProcessorBase):
     def reload_config(self, start=None):
         opts.check(CONF)
         start = clock.instant(start or timeutils.utcnow(with_timezone=True))
-        self._prices = pricing.PRICE_BOOKS.get(self.db_api)
         self._scope = None
         self._scope_period = None
-        if self._tenant_id is not None:
-            period = datetime.timedelta(seconds=CONF.collect.period)
-            self._load_scope(clock.Window(start, start + period))
+        if self._tenant_id is None:
+            self._prices = pricing.PRICE_BOOKS.get(self.db_api)
+            return
+        period = datetime.timedelta(seconds=CONF.collect.period)
+        self._load_scope(clock.Window(start, start + period))
 
     def _load_scope(self, period):
+        """The scope's orders, and the price book, in one read."""
         known = pricing.ON_DEMAND_ORDERS.get(self._tenant_id, period.begin)
         self._scope = self.db_api.load_scope(self._tenant_id, period, known)
         self._scope_period = period
+        self._prices = pricing.PRICE_BOOKS.get(self.db_api,
+                                               self._scope.price_book)
 
     def _prepare(self, frame):
         """Make sure the price book and the frame's scope are loaded."""
         period = clock.Window(frame.start, frame.end)
-        if self._prices is None:
-            self._prices = pricing.PRICE_BOOKS.get(self.db_api)
         if self._tenant_id is not None and self._scope_period != period:
             self._load_scope(period)
+        if self._prices is None:
+            self._prices = pricing.PRICE_BOOKS.get(self.db_api)
         return period
 
     def _price(self, frame, coverage):

@@ -151,8 +151,10 @@ class PriceBookCache(object):
         self._fingerprint = None
         self._book = pricebook.PriceBook(())
 
-    def get(self, dbapi):
-        fingerprint = dbapi.price_book_fingerprint()
+    def get(self, dbapi, fingerprint=None):
+        """The price book at fingerprint (read now when not given)."""
+        if fingerprint is None:
+            fingerprint = dbapi.price_book_fingerprint()
         with self._lock:
             if fingerprint != self._fingerprint:
                 self._book = pricebook.PriceBook(dbapi.load_products())

@@ -89,6 +89,8 @@ class ScopeSnapshot:
     on_demand_orders: dict
     prepaid_active: list
     coverage: dict
+    # The price book revision read in the same transaction.
+    price_book: typing.Optional[int] = None
 
     def copy(self):
         return dataclasses.replace(
@@ -106,9 +108,13 @@ class BillingDB(object):
 
     def price_book_fingerprint(self):
         """The price book's revision: it moves with every product write."""
-        return self._read(lambda s: s.execute(
+        return self._read(self._price_book_revision)
+
+    @staticmethod
+    def _price_book_revision(session):
+        return session.execute(
             sa.select(models.PriceBookRevision.revision).where(
-                models.PriceBookRevision.id == 1)).scalar_one())
+                models.PriceBookRevision.id == 1)).scalar_one()
 
     @staticmethod
     def _lock_price_book(session):
@@ -226,7 +232,8 @@ class BillingDB(object):
             revision=revision,
             currency=None if account is None else account.currency,
             on_demand_orders=on_demand, prepaid_active=prepaid,
-            coverage=coverage)
+            coverage=coverage,
+            price_book=self._price_book_revision(session))
 
     def _coverage(self, session, project_id, period):
         """Paid prepaid windows that overlap period, per (resource, service).
