@@ -200,10 +200,15 @@ class BillingDB(object):
         revision has not moved, nobody else wrote, and the (possibly
         thousands of) on-demand orders are not read again.
         """
-        account = session.execute(
-            sa.select(models.Account.revision, models.Account.currency)
-            .where(models.Account.project_id == project_id)).one_or_none()
-        revision = None if account is None else account.revision
+        # The price book's revision and the account's, in one round trip.
+        head = session.execute(
+            sa.select(models.PriceBookRevision.revision.label('price_book'),
+                      models.Account.revision, models.Account.currency)
+            .select_from(models.PriceBookRevision)
+            .outerjoin(models.Account,
+                       models.Account.project_id == project_id)
+            .where(models.PriceBookRevision.id == 1)).one()
+        revision = head.revision
         # Plain columns, not ORM objects. An order closed during the period
         # still owns the period's lines: re-rating must not open another.
         query = sa.select(
@@ -223,17 +228,18 @@ class BillingDB(object):
         else:
             on_demand = {(o.resource_id, o.service): o.id for o in orders
                          if o.mode == terms.ON_DEMAND}
+        prepaid_rows = [o for o in orders if o.mode != terms.ON_DEMAND]
         prepaid = [{'id': o.id, 'term_end': _aware(o.term_end)}
-                   for o in orders if o.mode != terms.ON_DEMAND
-                   and o.status == core_orders.ACTIVE]
-        coverage = self._coverage(session, project_id, period)
+                   for o in prepaid_rows if o.status == core_orders.ACTIVE]
+        # Coverage comes from the payments of prepaid orders active in the
+        # period: without any, there is none to read.
+        coverage = (self._coverage(session, project_id, period)
+                    if prepaid_rows else {})
         return ScopeSnapshot(
-            project_id=project_id,
-            revision=revision,
-            currency=None if account is None else account.currency,
-            on_demand_orders=on_demand, prepaid_active=prepaid,
-            coverage=coverage,
-            price_book=self._price_book_revision(session))
+            project_id=project_id, revision=revision,
+            currency=head.currency, on_demand_orders=on_demand,
+            prepaid_active=prepaid, coverage=coverage,
+            price_book=head.price_book)
 
     def _coverage(self, session, project_id, period):
         """Paid prepaid windows that overlap period, per (resource, service).
