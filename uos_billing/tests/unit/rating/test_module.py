@@ -20,6 +20,7 @@ from cloudkitty import db as ck_db
 from uos_billing.core import errors
 from uos_billing.core import ledger
 from uos_billing import rating
+from uos_billing.rating import posting
 from uos_billing.rating import service
 from uos_billing.tests import base
 from uos_billing.tests import samples
@@ -267,6 +268,73 @@ class TestProcess(ModuleTestCase):
         self.svc.recharge('acme', '1')
         self.assertEqual('active', self.db.get_account('acme')['status'])
         self.assertEqual(ledger.EVENT_RESTORED, self.notifications()[-1][0])
+
+
+class TestRenewal(ModuleTestCase):
+    """Terms that end inside the rated period renew or expire."""
+
+    def setUp(self):
+        super().setUp()
+        self.svc.recharge('acme', '30')
+        # Ends Dec 2 10:30, inside the period Dec 2 10:00 - 11:00.
+        self.order = self.svc.buy('acme', 'vm-1', 'instance', 'small',
+                                  'monthly', 1, auto_renew=True,
+                                  now=utc(2026, 11, 2, 10, 30))
+        self.start = utc(2026, 12, 2, 10)
+        self.end = utc(2026, 12, 2, 11)
+
+    def rate_term_end(self):
+        return samples.prices(self.rate(
+            self.start, self.end, [samples.point('vm-1', 'm1.small')]))
+
+    def order_now(self):
+        return [o for o in self.db.list_orders('acme')
+                if o['id'] == self.order['id']][0]
+
+    def test_renews_with_funds(self):
+        self.assertEqual({('vm-1', 'running'): D('0')},
+                         self.rate_term_end())
+        order = self.order_now()
+        self.assertEqual(('active', 1, utc(2026, 12, 2, 10, 30),
+                          utc(2027, 1, 2, 10, 30)),
+                         (order['status'], order['renewals'],
+                          order['term_start'], order['term_end']))
+        self.assertEqual(D('10'), self.balance())
+        self.assertEqual(posting.EVENT_RENEWED,
+                         self.notifications()[-1][0])
+
+    def assert_expired(self):
+        # Half of the period after the term's end is on demand.
+        self.assertEqual({('vm-1', 'running'): D('0.01')},
+                         self.rate_term_end())
+        order = self.order_now()
+        self.assertEqual(('expired', utc(2026, 12, 2, 10, 30)),
+                         (order['status'], order['closed_at']))
+        self.assertIn(posting.EVENT_EXPIRED,
+                      [e for e, _ in self.notifications()])
+
+    def test_expires_without_auto_renew(self):
+        self.svc.set_auto_renew('acme', self.order['id'], False)
+        self.assert_expired()
+        self.assertEqual(D('19.99'), self.balance())
+
+    def test_expires_without_funds(self):
+        self.svc.buy('acme', 'vm-2', 'instance', 'small', 'monthly', 2,
+                     now=utc(2026, 11, 2, 10, 30))
+        self.assert_expired()
+        self.assertEqual(D('-0.01'), self.balance())
+
+    def test_a_frozen_account_does_not_renew(self):
+        with ck_db.session_for_write() as session:
+            session.execute(sa.text(
+                "UPDATE billing_account SET status = 'frozen'"))
+        self.assert_expired()
+
+    def test_expires_without_a_product_in_effect(self):
+        self.db.end_product('small', utc(2026, 12, 1))
+        self.db.create_product(samples.product(
+            'small-od', 'm1.small', '0.02', since=utc(2026, 12, 1)))
+        self.assert_expired()
 
 
 class TestPriceBookRevision(ModuleTestCase):
