@@ -247,7 +247,10 @@ def post_lines(book, scope, period, lines):
     open_on_demand_orders(book, scope, lines, period.begin)
     rows = charge_rows(book, scope, period, lines)
     total = money.sum_of(row[_AMOUNT] for row in rows)
-    posted = book.period_amounts(period.begin)
+    # The scope was read (or read again) at the account revision this
+    # transaction locked, so "not posted yet" is still true under the lock.
+    posted = (book.period_amounts(period.begin) if scope.period_posted
+              else [])
     decision = ledger.period_posting(book.project_id, period.begin, total,
                                      posted)
     # Idempotent: a resource whose end arrives only with a re-rating of

@@ -91,6 +91,9 @@ class ScopeSnapshot:
     coverage: dict
     # The price book revision read in the same transaction.
     price_book: typing.Optional[int] = None
+    # Whether the period's charge was posted when this was read; it holds
+    # while the account's revision has not moved.
+    period_posted: bool = True
 
     def copy(self):
         return dataclasses.replace(
@@ -200,10 +203,18 @@ class BillingDB(object):
         revision has not moved, nobody else wrote, and the (possibly
         thousands of) on-demand orders are not read again.
         """
-        # The price book's revision and the account's, in one round trip.
+        # The price book's revision, the account's, and whether the period
+        # was posted already, in one round trip.
+        ledger_entry = models.LedgerEntry
+        posted = (sa.select(sa.func.count(ledger_entry.id)).where(
+            ledger_entry.project_id == project_id,
+            ledger_entry.period_begin == _naive(period.begin),
+            ledger_entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT)))
+            .scalar_subquery())
         head = session.execute(
             sa.select(models.PriceBookRevision.revision.label('price_book'),
-                      models.Account.revision, models.Account.currency)
+                      models.Account.revision, models.Account.currency,
+                      posted.label('posted'))
             .select_from(models.PriceBookRevision)
             .outerjoin(models.Account,
                        models.Account.project_id == project_id)
@@ -239,7 +250,7 @@ class BillingDB(object):
             project_id=project_id, revision=revision,
             currency=head.currency, on_demand_orders=on_demand,
             prepaid_active=prepaid, coverage=coverage,
-            price_book=head.price_book)
+            price_book=head.price_book, period_posted=bool(head.posted))
 
     def _coverage(self, session, project_id, period):
         """Paid prepaid windows that overlap period, per (resource, service).
