@@ -125,20 +125,10 @@ class BillingService(object):
             ledger.require_funds(project_id, book.state, price,
                                  book.currency)
             term = core_orders.first_term(now, mode, count)
-            order = sql_api.models.Order(
-                id=uuidutils.generate_uuid(), project_id=project_id,
-                resource_id=resource_id, service=service,
-                product_id=product.id, mode=mode,
-                status=core_orders.ACTIVE, unit_price=unit_price,
-                term_start=clock.naive_utc(term.begin),
-                term_end=clock.naive_utc(term.end), count=count,
-                auto_renew=bool(auto_renew), renewals=0,
-                anchor_day=term.begin.day, created_at=clock.naive_utc(now))
-            book.session.add(order)
-            book.post(ledger.ORDER_PAYMENT,
-                      ledger.signed(ledger.ORDER_PAYMENT, price),
-                      ledger.payment_key(order.id, 0), order_id=order.id,
-                      period=term, created_by=created_by, note='purchase')
+            order = self._open_prepaid_order(
+                book, resource_id, service, product, mode, count, unit_price,
+                bool(auto_renew), term.begin.day, term, price, now,
+                created_by, 'purchase')
             book.session.flush()
             result = sql_api.row_dict(order)
         return result, book.events
@@ -270,9 +260,11 @@ class BillingService(object):
                 state = book.state
                 if core_orders.can_pay(state.status == ledger.FROZEN, price,
                                        state.available):
-                    new_order = self._successor_order(
-                        book, old, new_product, unit_price, price, rest,
-                        now, created_by)
+                    new_order = self._open_prepaid_order(
+                        book, old.resource_id, old.service, new_product,
+                        old.mode, old.count, unit_price, old.auto_renew,
+                        old.anchor_day, rest, price, now, created_by,
+                        'flavor_change')
             book.session.flush()
             result = {'closed_order': sql_api.row_dict(old),
                       'refund': refund,
@@ -281,20 +273,21 @@ class BillingService(object):
         return result, book.events
 
     @staticmethod
-    def _successor_order(book, old, product, unit_price, price, rest, now,
-                         created_by):
+    def _open_prepaid_order(book, resource_id, service, product, mode, count,
+                            unit_price, auto_renew, anchor_day, term, price,
+                            now, created_by, note):
+        """A new active prepaid order over term, and its payment."""
         order = sql_api.models.Order(
-            id=uuidutils.generate_uuid(), project_id=old.project_id,
-            resource_id=old.resource_id, service=old.service,
-            product_id=product.id, mode=old.mode,
-            status=core_orders.ACTIVE, unit_price=unit_price,
-            term_start=clock.naive_utc(rest.begin),
-            term_end=clock.naive_utc(rest.end), count=old.count,
-            auto_renew=old.auto_renew, renewals=0,
-            anchor_day=old.anchor_day, created_at=clock.naive_utc(now))
+            id=uuidutils.generate_uuid(), project_id=book.project_id,
+            resource_id=resource_id, service=service, product_id=product.id,
+            mode=mode, status=core_orders.ACTIVE, unit_price=unit_price,
+            term_start=clock.naive_utc(term.begin),
+            term_end=clock.naive_utc(term.end), count=count,
+            auto_renew=auto_renew, renewals=0, anchor_day=anchor_day,
+            created_at=clock.naive_utc(now))
         book.session.add(order)
         book.post(ledger.ORDER_PAYMENT,
                   ledger.signed(ledger.ORDER_PAYMENT, price),
                   ledger.payment_key(order.id, 0), order_id=order.id,
-                  period=rest, created_by=created_by, note='flavor_change')
+                  period=term, created_by=created_by, note=note)
         return order
