@@ -142,6 +142,8 @@ class PriceBook(object):
             for service, prods in self._by_service.items()}
         self._memo = {}
         self._memo_at = None
+        #: True when some product prices one region only.
+        self.regional = any(p.region != ANY_REGION for p in self.products)
 
     def __len__(self):
         return len(self.products)

@@ -111,12 +111,19 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
     match = book.match
     key_of = LineKeys(exclude)
     same = {}
+    # A point's own region matters only when some product is regional.
+    regional = book.regional
     for type_, points in frame.itertypes():
         priced = []
+        # The points of a metric carry the same fields: look for an end
+        # only in a metric whose points have one.
+        first = points[0] if points else None
+        has_end = first is not None and (
+            'ended_at' in first.metadata or 'ended_at' in first.groupby)
         for point in points:
             fields = PointFields(point.groupby, point.metadata)
-            product = match(type_, fields.get('region') or region, fields,
-                            at)
+            product = match(type_, (regional and fields.get('region'))
+                            or region, fields, at)
             resource_id = str(fields.get(resource_key) or '')
             qty = point.qty
             covering = coverage.get((resource_id, type_))
@@ -133,7 +140,8 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
                         product)
             priced.append(point.set_price(point.price + rated.amount))
             lines.append(Line(type_, resource_id, key_of(point.groupby),
-                              point.qty, rated, ended_at(fields)))
+                              qty, rated,
+                              ended_at(fields) if has_end else None))
         out.add_points(priced, type_)
     return out, lines
 

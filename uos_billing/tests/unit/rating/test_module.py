@@ -86,6 +86,16 @@ class TestProcess(ModuleTestCase):
               c['billed_seconds'], c['product_id'], c['mode'])
              for c in charges])
 
+    def test_a_point_of_a_region_is_priced_by_that_region(self):
+        self.db.create_product(samples.product('small-r2', 'm1.small',
+                                               '0.04', region='RegionTwo'))
+        priced = self.rate(H0, H1, [
+            samples.point('vm-1', 'm1.small'),
+            samples.point('vm-2', 'm1.small', region='RegionTwo')])
+        self.assertEqual({('vm-1', 'running'): D('0.02'),
+                          ('vm-2', 'running'): D('0.04')},
+                         samples.prices(priced))
+
     def test_adds_to_the_price_set_by_earlier_modules(self):
         point = samples.point('vm-1', 'm1.small').set_price(D('1.5'))
         priced = self.rate(H0, H1, [point])
