@@ -62,12 +62,12 @@ def renew_or_expire(book, scope, prices, order):
     term = clock.Window(order.term_start, order.term_end)
     product = prices.get(order.product_id)
     successor = product and prices.successor(product, term.end)
-    price = None
+    price = unit_price = None
     if successor is not None:
         core_rating.check_currency(book.project_id, book.currency, successor)
         try:
-            price, _unit = core_orders.term_price(successor, order.mode,
-                                                  order.count)
+            price, unit_price = core_orders.term_price(
+                successor, order.mode, order.count)
         except errors.InvalidInput:
             pass  # no longer sold in this mode: the term expires
     state = book.state
@@ -81,21 +81,36 @@ def renew_or_expire(book, scope, prices, order):
         LOG.info('order %s of project %s expired at %s (auto_renew=%s)',
                  order.id, order.project_id, term.end, order.auto_renew)
         return
+    new_term = pay_next_term(book, order, successor, price, unit_price,
+                             starts_now=True)
+    scope.coverage.setdefault((order.resource_id, order.service), []).append(
+        core_rating.Coverage(order.id, order.resource_id, order.service,
+                             order.mode, successor, new_term))
+
+
+def pay_next_term(book, order, product, price, unit_price, created_by=None,
+                  starts_now=False):
+    """Pay the term after order's last one at product's price; extend it.
+
+    Used by the renewal at term end (starts_now: the new term becomes the
+    current one) and by a renewal paid ahead. Returns the new term.
+    """
+    term = clock.Window(order.term_start, order.term_end)
     new_term = core_orders.next_term(term, order.mode, order.count,
                                      order.anchor_day)
     order.renewals += 1
     book.post(ledger.ORDER_PAYMENT, ledger.signed(ledger.ORDER_PAYMENT,
                                                   price),
               ledger.payment_key(order.id, order.renewals),
-              order_id=order.id, period=new_term, note='renewal')
-    order.term_start = clock.naive_utc(new_term.begin)
+              order_id=order.id, period=new_term, created_by=created_by,
+              note='renewal')
+    if starts_now:
+        order.term_start = clock.naive_utc(new_term.begin)
     order.term_end = clock.naive_utc(new_term.end)
-    order.product_id = successor.id
-    order.unit_price = successor.prepaid_price(order.mode)
-    scope.coverage.setdefault((order.resource_id, order.service), []).append(
-        core_rating.Coverage(order.id, order.resource_id, order.service,
-                             order.mode, successor, new_term))
+    order.product_id = product.id
+    order.unit_price = unit_price
     book.events.append((EVENT_RENEWED, order_event(order, book)))
+    return new_term
 
 
 def check_currencies(book, lines):

@@ -186,19 +186,8 @@ class BillingService(object):
                 successor, order.mode, order.count)
             ledger.require_funds(project_id, book.state, price,
                                  book.currency)
-            new_term = core_orders.next_term(term, order.mode, order.count,
-                                             order.anchor_day)
-            order.renewals += 1
-            book.post(ledger.ORDER_PAYMENT,
-                      ledger.signed(ledger.ORDER_PAYMENT, price),
-                      ledger.payment_key(order.id, order.renewals),
-                      order_id=order.id, period=new_term,
-                      created_by=created_by, note='renewal')
-            order.term_end = clock.naive_utc(new_term.end)
-            order.product_id = successor.id
-            order.unit_price = unit_price
-            book.events.append((posting.EVENT_RENEWED,
-                                posting.order_event(order, book)))
+            posting.pay_next_term(book, order, successor, price,
+                                  unit_price, created_by)
             book.session.flush()
             result = sql_api.row_dict(order)
         return result, book.events
