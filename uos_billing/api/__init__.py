@@ -11,3 +11,4 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
+"""The billing REST API, mounted at /v1/rating/module_config/billing."""

@@ -87,7 +87,7 @@ order_rules = [
 
 quote_rules = [
     _rule('quote', ANY_USER, 'Price resources through the rating code, '
-          'writing nothing.', 'POST', '/quote'),
+          'writing nothing.', 'POST', '/quotes'),
 ]
 
 

@@ -90,11 +90,11 @@ class BillingService(object):
                     raise errors.Conflict(
                         'idempotency_key %r was already used for another '
                         'request' % idempotency_key)
-                return sql_api.row_dict(existing), []
+                return dict(sql_api.row_dict(existing), replayed=True), []
             entry = book.post(ledger.RECHARGE, amount, key,
                               created_by=created_by, note=note)
             book.session.flush()
-            result = sql_api.row_dict(entry)
+            result = dict(sql_api.row_dict(entry), replayed=False)
         return result, book.events
 
     @operation

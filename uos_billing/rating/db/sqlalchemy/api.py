@@ -40,6 +40,8 @@ from uos_billing.core import pricebook
 from uos_billing.core import rating as core_rating
 from uos_billing.core import terms
 from uos_billing.rating.db.sqlalchemy import book as book_mod
+from uos_billing.rating.db.sqlalchemy import catalog
+from uos_billing.rating.db.sqlalchemy import listing
 from uos_billing.rating.db.sqlalchemy import migration
 from uos_billing.rating.db.sqlalchemy import models
 
@@ -58,6 +60,9 @@ def _naive(dt):
     return None if dt is None else clock.naive_utc(dt)
 
 
+row_dict = listing.row_dict
+
+
 def product_from_row(row):
     return pricebook.Product.build(
         id=row.id, name=row.name, service=row.service, region=row.region,
@@ -67,17 +72,6 @@ def product_from_row(row):
         currency=row.currency,
         effective_from=_aware(row.effective_from),
         effective_to=_aware(row.effective_to))
-
-
-def row_dict(row):
-    """A row as a dict of its columns (instants as aware UTC)."""
-    out = {}
-    for column in row.__table__.columns:
-        value = getattr(row, column.name)
-        if isinstance(column.type, sa.DateTime):
-            value = _aware(value)
-        out[column.name] = value
-    return out
 
 
 @dataclasses.dataclass
@@ -102,7 +96,9 @@ class ScopeSnapshot:
             coverage={k: list(v) for k, v in self.coverage.items()})
 
 
-class BillingDB(object):
+class BillingDB(listing.Listings, catalog.Catalog):
+
+    product_of = staticmethod(product_from_row)
 
     def get_migration(self):
         return migration
@@ -146,28 +142,9 @@ class BillingDB(object):
         now = clock.instant(now or timeutils.utcnow(with_timezone=True))
         with db.session_for_write() as session:
             self._lock_price_book(session)
-            same_service = [product_from_row(row) for row in session.execute(
-                sa.select(models.Product).where(
-                    models.Product.service == product.service)).scalars()]
-            conflict = pricebook.find_conflict(product, same_service)
-            if conflict is not None:
-                raise errors.Conflict(
-                    'product overlaps product %s (service %s, region %s, '
-                    'match %s, equally specific, in effect at the same '
-                    'time)' % (conflict.id, conflict.service,
-                               conflict.region, conflict.match_dict))
-            session.add(models.Product(
-                id=product.id, name=product.name, service=product.service,
-                region=product.region,
-                match=json.dumps(product.match_dict, sort_keys=True),
-                unit=product.unit, on_demand_price=product.on_demand_price,
-                monthly_price=product.monthly_price,
-                yearly_price=product.yearly_price,
-                currency=product.currency,
-                effective_from=_naive(product.effective_from),
-                effective_to=_naive(product.effective_to),
-                description=description, created_at=_naive(now),
-                created_by=created_by, updated_at=_naive(now)))
+            self._check_overlap(session, product)
+            self._insert_product(session, product, description, created_by,
+                                 now)
         return product
 
     @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)

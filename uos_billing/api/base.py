@@ -1,0 +1,178 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""What every billing API controller shares.
+
+Errors: every refusal is a JSON body ``{"error": {"code", "title",
+"message", ...}}``, the shape keystoneauth reads, so that the CLI and
+Horizon show ``message`` as it is. Policies: CloudKitty's enforcer, with
+the billing rules registered into it. Paging: ``limit`` and ``marker``.
+"""
+
+import functools
+import json
+from urllib import parse
+
+from cloudkitty.common import policy as ck_policy
+from oslo_log import log as logging
+import pecan
+import voluptuous as vol
+from webob import exc as webob_exc
+
+from uos_billing.api import policies
+from uos_billing.core import errors
+from uos_billing.core import money
+
+LOG = logging.getLogger(__name__)
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+TITLES = {400: 'Bad Request', 402: 'Payment Required', 403: 'Forbidden',
+          404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
+          415: 'Unsupported Media Type', 500: 'Internal Server Error'}
+
+
+class Refused(Exception):
+    """An HTTP refusal with extra fields for the error body."""
+
+    def __init__(self, code, message, **extra):
+        super().__init__(message)
+        self.code = code
+        self.extra = extra
+
+
+def _register_policies():
+    ck_policy.init()
+    enforcer = ck_policy._ENFORCER
+    if 'billing:quote' not in enforcer.registered_rules:
+        enforcer.register_defaults(policies.list_rules())
+
+
+def context():
+    return pecan.request.context
+
+
+def authorize(action, project_id=None):
+    """Check billing:<action> against a target owned by project_id."""
+    _register_policies()
+    ctx = context()
+    target = {'project_id': project_id or ctx.project_id}
+    try:
+        ck_policy.authorize(ctx, 'billing:' + action, target)
+    except ck_policy.PolicyNotAuthorized as exc:
+        raise Refused(403, str(exc))
+
+
+def is_admin():
+    return bool(context().is_admin)
+
+
+def _error_body(code, message, extra):
+    body = {'code': code, 'title': TITLES.get(code, 'Error'),
+            'message': message}
+    body.update(extra)
+    return {'error': body}
+
+
+def _refuse(code, message, **extra):
+    pecan.response.status = code
+    return _error_body(code, message, extra)
+
+
+def handled(func):
+    """Turn billing errors into HTTP answers; nothing else leaks."""
+    @functools.wraps(func)
+    def wrapper(controller, *args, **kwargs):
+        try:
+            return func(controller, *args, **kwargs)
+        except Refused as exc:
+            return _refuse(exc.code, str(exc), **exc.extra)
+        except errors.InvalidInput as exc:
+            return _refuse(400, str(exc), field=exc.field)
+        except errors.NotFound as exc:
+            return _refuse(404, str(exc))
+        except errors.InsufficientFunds as exc:
+            return _refuse(402, str(exc), missing=money.to_str(exc.missing),
+                           currency=exc.currency)
+        except (errors.Conflict, errors.CurrencyMismatch) as exc:
+            return _refuse(409, str(exc))
+        except webob_exc.HTTPException:
+            raise
+        except Exception:
+            LOG.exception('billing API: %s failed', func.__name__)
+            return _refuse(500, 'internal error, see the CloudKitty API log')
+    return wrapper
+
+
+def body():
+    """The request's JSON object body."""
+    raw = pecan.request.body
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise errors.InvalidInput('body', 'not valid JSON: %s' % exc)
+    if not isinstance(data, dict):
+        raise errors.InvalidInput('body', 'expected a JSON object')
+    return data
+
+
+def no_body():
+    if pecan.request.body and body():
+        raise errors.InvalidInput('body', 'this action takes no body')
+
+
+def validate(schema, data):
+    """Apply a voluptuous schema; the first error names its field."""
+    try:
+        return schema(data)
+    except vol.MultipleInvalid as exc:
+        error = exc.errors[0]
+        field = '.'.join(str(p) for p in error.path) or 'body'
+        message = error.msg
+        if message == 'extra keys not allowed':
+            message = 'unknown field'
+        elif message == 'required key not provided':
+            message = 'is required'
+        raise errors.InvalidInput(field, message)
+
+
+def paging(params):
+    """limit and marker of a list's query, the rest left in params."""
+    limit = params.pop('limit', None)
+    marker = params.pop('marker', None)
+    if limit is None:
+        limit = DEFAULT_LIMIT
+    else:
+        try:
+            limit = int(limit)
+        except ValueError:
+            raise errors.InvalidInput('limit', 'not an integer: %r' % limit)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise errors.InvalidInput('limit', 'must be between 1 and %d' %
+                                      MAX_LIMIT)
+    if marker is not None and not marker:
+        raise errors.InvalidInput('marker', 'must not be empty')
+    return limit, marker
+
+
+def page(name, items, limit, key, query):
+    """A list answer: the items and, when full, the next page's link."""
+    links = []
+    if len(items) == limit:
+        params = dict(query, limit=limit, marker=items[-1][key])
+        href = '%s?%s' % (pecan.request.path_url,
+                          parse.urlencode(sorted(params.items())))
+        links.append({'rel': 'next', 'href': href})
+    return {name: items, 'links': links}

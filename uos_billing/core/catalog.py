@@ -1,0 +1,120 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""What makes a valid product, and how a price change makes a new one.
+
+SPEC section 3: price changes are new rows with new effective dates, never
+edits of a used row. Each check names the field it refuses.
+"""
+
+import dataclasses
+
+from uos_billing.core import clock
+from uos_billing.core import errors
+from uos_billing.core import money
+from uos_billing.core import pricebook
+
+PRICE_FIELDS = ('on_demand_price', 'monthly_price', 'yearly_price')
+TEXT_LIMITS = {'name': 255, 'service': 64, 'region': 255, 'unit': 64}
+MATCH_LIMIT = 32
+
+
+def check_text(value, field, required=True):
+    if not isinstance(value, str):
+        raise errors.InvalidInput(field, 'expected a string, got %s' %
+                                  type(value).__name__)
+    value = value.strip()
+    if required and not value:
+        raise errors.InvalidInput(field, 'must not be empty')
+    if len(value) > TEXT_LIMITS[field]:
+        raise errors.InvalidInput(field, 'longer than %d characters' %
+                                  TEXT_LIMITS[field])
+    return value
+
+
+def _match(match):
+    if not isinstance(match, dict):
+        raise errors.InvalidInput('match', 'expected an object of field -> '
+                                           'value')
+    if len(match) > MATCH_LIMIT:
+        raise errors.InvalidInput('match', 'more than %d fields' %
+                                  MATCH_LIMIT)
+    for key, value in match.items():
+        if not key or not isinstance(key, str):
+            raise errors.InvalidInput('match', 'field names must be '
+                                               'non-empty strings')
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise errors.InvalidInput(
+                'match', 'the value of %s must be a string or an integer, '
+                         'got %s' % (key, type(value).__name__))
+    return match
+
+
+def _price(value, field, required):
+    if value is None:
+        if required:
+            raise errors.InvalidInput(field, 'is required')
+        return None
+    return money.parse(value, field)
+
+
+def new_product(product_id, fields, default_currency, now):
+    """A core Product from an API body, every field checked."""
+    if 'effective_from' in fields and fields['effective_from'] is None:
+        raise errors.InvalidInput('effective_from', 'must not be null')
+    begin = clock.instant(fields.get('effective_from') or now)
+    end = fields.get('effective_to')
+    end = None if end is None else clock.instant(end)
+    if end is not None and end <= begin:
+        raise errors.InvalidInput(
+            'effective_to', 'must be after effective_from (%s)' %
+                            begin.isoformat())
+    return pricebook.Product.build(
+        id=product_id, name=check_text(fields.get('name'), 'name'),
+        service=check_text(fields.get('service'), 'service'),
+        region=check_text(fields.get('region', pricebook.ANY_REGION),
+                          'region'),
+        match=_match(fields.get('match', {})),
+        unit=check_text(fields.get('unit', 'unit'), 'unit', required=False),
+        on_demand_price=_price(fields.get('on_demand_price'),
+                               'on_demand_price', True),
+        monthly_price=_price(fields.get('monthly_price'), 'monthly_price',
+                             False),
+        yearly_price=_price(fields.get('yearly_price'), 'yearly_price',
+                            False),
+        currency=money.check_currency(
+            fields.get('currency') or default_currency),
+        effective_from=begin, effective_to=end)
+
+
+def price_change(product, successor_id, prices, at):
+    """The product that takes over product's prices from at on.
+
+    prices maps some of PRICE_FIELDS to new values (None: not sold
+    prepaid any more). The old product ends at at; the successor keeps
+    its service, region, match, currency and end.
+    """
+    if not product.effective_from < at:
+        raise errors.InvalidInput(
+            'effective_from', 'a price change must start after the product '
+            'does (%s)' % product.effective_from.isoformat())
+    if product.effective_to is not None and at >= product.effective_to:
+        raise errors.InvalidInput(
+            'effective_from', 'product %s ends at %s, before the price '
+            'change' % (product.id, product.effective_to.isoformat()))
+    changed = {field: _price(value, field, field == 'on_demand_price')
+               for field, value in prices.items()}
+    ended = dataclasses.replace(product, effective_to=at)
+    successor = dataclasses.replace(product, id=successor_id,
+                                    effective_from=at, **changed)
+    return ended, successor
