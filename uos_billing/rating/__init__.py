@@ -30,6 +30,7 @@ from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
+from uos_billing.api import root as api_root
 from uos_billing.conf import opts
 from uos_billing.core import clock
 from uos_billing.rating.db import api as db_api
@@ -55,7 +56,8 @@ class BillingRating(rating.RatingProcessorBase):
     description = ('uos-billing: per-second on-demand and prepaid billing '
                    'with balances and an append-only ledger.')
     hot_config = True
-    config_controller = None
+    # The billing REST API (uos_billing.api), at module_config/billing.
+    config_controller = api_root.BillingController
 
     db_api = db_api.get_instance()
 
