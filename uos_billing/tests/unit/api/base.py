@@ -26,7 +26,10 @@ from cloudkitty.api import app as ck_app
 from cloudkitty.common import policy as ck_policy
 from cloudkitty import messaging
 import cloudkitty.tests.gabbi
+import fixtures
 from keystonemiddleware import fixture as ksm_fixture
+from oslo_policy import opts as policy_opts
+from oslo_utils import uuidutils
 import webob
 
 from uos_billing.tests import base
@@ -74,9 +77,22 @@ class APITestCase(base.DBTestCase):
 
     def setUp(self):
         super().setUp()
+        # An operator's policy file that overrides nothing: the defaults
+        # registered in code apply.
+        policy_file = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                                   'policy.yaml')
+        with open(policy_file, 'w') as out:
+            out.write('{}\n')
+        policy_opts.set_defaults(self.conf, policy_file=policy_file)
+        # oslo.policy looks its file up through the parsed configuration.
+        self.conf([], project='cloudkitty', default_config_files=[])
         self.addCleanup(ck_policy.reset)
+        self.configure()
         self.app = load_app(self.conf, self.auth_strategy)
         self.headers = {}
+
+    def configure(self):
+        """Set more options before the application is loaded."""
 
     def call(self, method, path, body=None, headers=None, raw=None):
         request = webob.Request.blank(
@@ -110,10 +126,18 @@ class KeystoneAPITestCase(APITestCase):
         self.tokens = self.useFixture(ksm_fixture.AuthTokenFixture())
         super().setUp()
 
+    def configure(self):
+        # Where a refused client is sent to get a token (401 answers).
+        self.conf.set_override('www_authenticate_uri',
+                               'http://127.0.0.1:5000/v3',
+                               'keystone_authtoken')
+
     def token(self, project_id, roles, user_id=None):
-        return self.tokens.add_token_data(
-            project_id=project_id, user_id=user_id or 'user-' + project_id,
-            role_list=roles)
+        token_id = uuidutils.generate_uuid(dashed=False)
+        self.tokens.add_token_data(
+            token_id=token_id, project_id=project_id,
+            user_id=user_id or 'user-' + project_id, role_list=roles)
+        return token_id
 
     def as_(self, token):
         return {'X-Auth-Token': token}
