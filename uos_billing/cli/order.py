@@ -1,0 +1,186 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""``openstack rating order list|show|create|set|cancel|renew``."""
+
+from osc_lib.command import command
+
+from uos_billing.cli import client
+from uos_billing.cli import common
+
+STATUSES = ('active', 'expired', 'cancelled', 'closed')
+MODES = ('on_demand', 'monthly', 'yearly')
+PREPAID_MODES = ('monthly', 'yearly')
+
+
+def add_order_argument(parser):
+    parser.add_argument('order', metavar='<order>', help='ID of the order')
+
+
+class ListOrder(command.Lister):
+    """List orders (admin: every project's; member: the project's)."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--project', metavar='<project>',
+            help='Only the orders of this project ID (admin)')
+        parser.add_argument(
+            '--status', metavar='<status>', choices=STATUSES,
+            help='Only the orders in this status: %s' % ', '.join(STATUSES))
+        parser.add_argument(
+            '--mode', metavar='<mode>', choices=MODES,
+            help='Only the orders of this mode: %s' % ', '.join(MODES))
+        parser.add_argument(
+            '--resource-id', metavar='<resource-id>',
+            help='Only the orders of this resource (e.g. an instance ID)')
+        parser.add_argument(
+            '--long', action='store_true', default=False,
+            help='Also show the product, renewals, anchor day and dates')
+        common.add_paging_arguments(parser, 'orders')
+        return parser
+
+    def take_action(self, parsed_args):
+        params = {'project_id': parsed_args.project,
+                  'status': parsed_args.status,
+                  'mode': parsed_args.mode,
+                  'resource_id': parsed_args.resource_id}
+        orders = client.get_client(self).list(
+            '/orders', 'orders', params,
+            limit=parsed_args.limit, marker=parsed_args.marker)
+        keys = None if parsed_args.long else common.ORDER_LIST
+        return common.ORDER.list(orders, keys)
+
+
+class ShowOrder(command.ShowOne):
+    """Show an order."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_order_argument(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        order = client.get_client(self).get(
+            common.path('orders', parsed_args.order))
+        return common.ORDER.show(order)
+
+
+class CreateOrder(command.ShowOne):
+    """Buy a prepaid monthly or yearly term for a resource.
+
+    The term is paid from the project's account at once; the usage of the
+    resource that the product matches is free while the term runs.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--project', metavar='<project>',
+            help='ID of the project that pays (default: the project of '
+                 'your token)')
+        parser.add_argument(
+            '--resource-id', metavar='<resource-id>', required=True,
+            help='The resource the term is for, e.g. an instance ID '
+                 '(required)')
+        parser.add_argument(
+            '--service', metavar='<service>', required=True,
+            help='Service of the resource, e.g. instance (required)')
+        parser.add_argument(
+            '--product', metavar='<product>', required=True,
+            help='ID of the product whose monthly or yearly price is paid '
+                 '(required)')
+        parser.add_argument(
+            '--mode', metavar='<mode>', choices=PREPAID_MODES, required=True,
+            help='Length of a term: monthly or yearly (required)')
+        parser.add_argument(
+            '--count', metavar='<count>', type=common.positive_int,
+            default=1,
+            help='Number of terms bought at once: 1 to 120 months or 1 to '
+                 '10 years (default: 1)')
+        renew = parser.add_mutually_exclusive_group()
+        renew.add_argument(
+            '--auto-renew', dest='auto_renew', action='store_true',
+            default=False,
+            help='Renew the term when it ends, paid from the account')
+        renew.add_argument(
+            '--no-auto-renew', dest='auto_renew', action='store_false',
+            help='Let the term expire when it ends (default)')
+        return parser
+
+    def take_action(self, parsed_args):
+        body = {'resource_id': parsed_args.resource_id,
+                'service': parsed_args.service,
+                'product_id': parsed_args.product,
+                'mode': parsed_args.mode,
+                'count': parsed_args.count,
+                'auto_renew': parsed_args.auto_renew}
+        if parsed_args.project is not None:
+            body['project_id'] = parsed_args.project
+        order = client.get_client(self).post('/orders', body)
+        return common.ORDER.show(order)
+
+
+class SetOrder(command.ShowOne):
+    """Turn the automatic renewal of a prepaid order on or off."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_order_argument(parser)
+        renew = parser.add_mutually_exclusive_group(required=True)
+        renew.add_argument(
+            '--auto-renew', dest='auto_renew', action='store_true',
+            default=None,
+            help='Renew the term when it ends, paid from the account')
+        renew.add_argument(
+            '--no-auto-renew', dest='auto_renew', action='store_false',
+            help='Let the term expire when it ends')
+        return parser
+
+    def take_action(self, parsed_args):
+        order = client.get_client(self).put(
+            common.path('orders', parsed_args.order),
+            {'auto_renew': parsed_args.auto_renew})
+        return common.ORDER.show(order)
+
+
+class CancelOrder(command.ShowOne):
+    """Cancel a prepaid order.
+
+    The unused part of the term is refunded to the project's account; the
+    amount is shown as Refund.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_order_argument(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        order = client.get_client(self).post(
+            common.path('orders', parsed_args.order, 'cancel'))
+        return common.ORDER.show(order)
+
+
+class RenewOrder(command.ShowOne):
+    """Pay the next term of a prepaid order now, from the account."""
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_order_argument(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        order = client.get_client(self).post(
+            common.path('orders', parsed_args.order, 'renew'))
+        return common.ORDER.show(order)

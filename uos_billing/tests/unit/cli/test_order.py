@@ -1,0 +1,170 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""openstack rating order list|show|create|set|cancel|renew."""
+
+from osc_lib import exceptions
+
+from uos_billing.cli import order
+from uos_billing.tests.unit.cli import fakes
+
+BASE = fakes.BASE
+ORDER = fakes.ORDER
+OID = ORDER['id']
+PID = fakes.PRODUCT['id']
+PROJECT = ORDER['project_id']
+response = fakes.response
+
+SHOW = {
+    'ID': OID, 'Project ID': PROJECT, 'Resource ID': 'vm-1',
+    'Service': 'instance', 'Product ID': PID, 'Mode': 'monthly',
+    'Status': 'active', 'Unit Price': '10.00',
+    'Term Start': '2026-11-15T00:00:00+00:00',
+    'Term End': '2026-12-15T00:00:00+00:00', 'Count': 1,
+    'Auto Renew': False, 'Renewals': 0, 'Anchor Day': 15,
+    'Created At': '2026-11-15T10:00:00+00:00', 'Closed At': None,
+}
+
+
+class TestListOrder(fakes.CommandTestCase):
+
+    def test_list_with_filters(self):
+        self.assertEqual([{
+            'ID': OID, 'Project ID': PROJECT, 'Resource ID': 'vm-1',
+            'Service': 'instance', 'Mode': 'monthly', 'Status': 'active',
+            'Unit Price': '10.00', 'Term Start': '2026-11-15T00:00:00+00:00',
+            'Term End': '2026-12-15T00:00:00+00:00', 'Count': 1,
+            'Auto Renew': False,
+        }], self.output_json(
+            order.ListOrder,
+            ['--project', PROJECT, '--status', 'active', '--mode', 'monthly',
+             '--resource-id', 'vm-1'],
+            response(200, {'orders': [ORDER], 'links': []})))
+        self.assertCalls(('GET', BASE + '/orders?project_id=%s&status=active'
+                          '&mode=monthly&resource_id=vm-1' % PROJECT, None))
+
+    def test_long(self):
+        columns, rows = self.take(
+            order.ListOrder, ['--long', '--limit', '1'],
+            response(200, {'orders': [ORDER],
+                           'links': [{'rel': 'next', 'href': '/x?marker=y'}]}))
+        self.assertEqual(tuple(SHOW), columns)
+        self.assertCalls(('GET', BASE + '/orders?limit=1', None))
+
+    def test_bad_mode(self):
+        self.assertIn("argument --mode: invalid choice: 'weekly'",
+                      self.parse_error(order.ListOrder, ['--mode', 'weekly']))
+
+
+class TestShowOrder(fakes.CommandTestCase):
+
+    def test_show(self):
+        self.assertEqual(SHOW, self.output_json(order.ShowOrder, [OID],
+                                                response(200, ORDER)))
+        self.assertCalls(('GET', BASE + '/orders/' + OID, None))
+
+
+class TestCreateOrder(fakes.CommandTestCase):
+
+    def test_create(self):
+        values = dict(zip(*self.take(
+            order.CreateOrder,
+            ['--project', PROJECT, '--resource-id', 'vm-1', '--service',
+             'instance', '--product', PID, '--mode', 'monthly', '--count',
+             '3', '--auto-renew'],
+            response(201, ORDER))))
+        self.assertCalls(('POST', BASE + '/orders', {
+            'project_id': PROJECT, 'resource_id': 'vm-1',
+            'service': 'instance', 'product_id': PID, 'mode': 'monthly',
+            'count': 3, 'auto_renew': True}))
+        self.assertEqual('10.00', values['Unit Price'])
+        self.assertNotIn('Refund', values)
+
+    def test_defaults_token_project_one_term_no_renewal(self):
+        self.take(order.CreateOrder,
+                  ['--resource-id', 'vm-1', '--service', 'instance',
+                   '--product', PID, '--mode', 'yearly'],
+                  response(201, ORDER))
+        self.assertCalls(('POST', BASE + '/orders', {
+            'resource_id': 'vm-1', 'service': 'instance', 'product_id': PID,
+            'mode': 'yearly', 'count': 1, 'auto_renew': False}))
+
+    def test_bad_arguments(self):
+        self.assertIn('the following arguments are required: --resource-id, '
+                      '--service, --product, --mode',
+                      self.parse_error(order.CreateOrder, []))
+        self.assertIn(
+            "argument --mode: invalid choice: 'on_demand'",
+            self.parse_error(order.CreateOrder, [
+                '--resource-id', 'vm-1', '--service', 'instance',
+                '--product', PID, '--mode', 'on_demand']))
+        self.assertIn(
+            "argument --count: 'two' is not an integer",
+            self.parse_error(order.CreateOrder, [
+                '--resource-id', 'vm-1', '--service', 'instance',
+                '--product', PID, '--mode', 'monthly', '--count', 'two']))
+
+    def test_insufficient_funds(self):
+        self.http.queue(fakes.error(
+            402, 'insufficient funds: 2.50 EUR missing to pay 10.00 EUR',
+            missing='2.50', currency='EUR'))
+        cmd, args = self.parse(order.CreateOrder, [
+            '--resource-id', 'vm-1', '--service', 'instance',
+            '--product', PID, '--mode', 'monthly'])
+        e = self.assertRaises(exceptions.CommandError, cmd.take_action, args)
+        self.assertEqual('insufficient funds: 2.50 EUR missing to pay 10.00 '
+                         'EUR (HTTP 402)', str(e))
+
+
+class TestSetOrder(fakes.CommandTestCase):
+
+    def test_auto_renew_on_and_off(self):
+        self.take(order.SetOrder, [OID, '--auto-renew'],
+                  response(200, dict(ORDER, auto_renew=True)))
+        self.take(order.SetOrder, [OID, '--no-auto-renew'],
+                  response(200, ORDER))
+        self.assertCalls(
+            ('PUT', BASE + '/orders/' + OID, {'auto_renew': True}),
+            ('PUT', BASE + '/orders/' + OID, {'auto_renew': False}))
+
+    def test_one_of_them_is_required(self):
+        self.assertIn('one of the arguments --auto-renew --no-auto-renew is '
+                      'required', self.parse_error(order.SetOrder, [OID]))
+
+
+class TestCancelRenewOrder(fakes.CommandTestCase):
+
+    def test_cancel_shows_the_refund(self):
+        cancelled = dict(ORDER, status='cancelled', refund='6.67',
+                         closed_at='2026-11-25T00:00:00+00:00')
+        shown = self.output_json(order.CancelOrder, [OID],
+                                 response(200, cancelled))
+        self.assertCalls(('POST', BASE + '/orders/%s/cancel' % OID, None))
+        self.assertEqual('6.67', shown['Refund'])
+        self.assertEqual('cancelled', shown['Status'])
+
+    def test_cancel_twice(self):
+        self.http.queue(fakes.error(409, 'order %s is cancelled' % OID))
+        cmd, args = self.parse(order.CancelOrder, [OID])
+        e = self.assertRaises(exceptions.CommandError, cmd.take_action, args)
+        self.assertEqual('order %s is cancelled (HTTP 409)' % OID, str(e))
+
+    def test_renew(self):
+        renewed = dict(ORDER, renewals=1,
+                       term_end='2027-01-15T00:00:00+00:00')
+        shown = self.output_json(order.RenewOrder, [OID],
+                                 response(200, renewed))
+        self.assertCalls(('POST', BASE + '/orders/%s/renew' % OID, None))
+        self.assertEqual(('2027-01-15T00:00:00+00:00', 1),
+                         (shown['Term End'], shown['Renewals']))
+        self.assertNotIn('Refund', shown)
