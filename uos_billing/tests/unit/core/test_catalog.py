@@ -1,0 +1,89 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+import decimal
+
+from oslotest import base
+
+from uos_billing.core import catalog
+from uos_billing.core import errors
+from uos_billing.tests import base as test_base
+
+D = decimal.Decimal
+utc = test_base.utc
+NOW = utc(2026, 11, 22, 10)
+GOOD = {'name': 'm1.small', 'service': 'instance',
+        'match': {'flavor_name': 'm1.small'}, 'on_demand_price': '0.02',
+        'monthly_price': '10'}
+
+
+class TestNewProduct(base.BaseTestCase):
+
+    def test_defaults(self):
+        product = catalog.new_product('p1', GOOD, 'EUR', NOW)
+        self.assertEqual(
+            ('*', 'unit', 'EUR', NOW, None, D('0.02'), D('10'), None),
+            (product.region, product.unit, product.currency,
+             product.effective_from, product.effective_to,
+             product.on_demand_price, product.monthly_price,
+             product.yearly_price))
+
+    def test_each_bad_field_is_named(self):
+        cases = [
+            ({'name': ''}, 'name'),
+            ({'service': 5}, 'service'),
+            ({'on_demand_price': '-1'}, 'on_demand_price'),
+            ({'on_demand_price': 'ten'}, 'on_demand_price'),
+            ({'on_demand_price': None}, 'on_demand_price'),
+            ({'monthly_price': 0.1}, 'monthly_price'),
+            ({'currency': 'EURO'}, 'currency'),
+            ({'match': ['flavor']}, 'match'),
+            ({'match': {'flavor_name': 1.5}}, 'match'),
+            ({'effective_to': utc(2026, 1, 1)}, 'effective_to'),
+            ({'effective_from': None}, 'effective_from'),
+        ]
+        for change, field in cases:
+            exc = self.assertRaises(errors.InvalidInput, catalog.new_product,
+                                    'p1', dict(GOOD, **change), 'EUR', NOW)
+            self.assertEqual(field, exc.field, change)
+
+
+class TestPriceChange(base.BaseTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.product = catalog.new_product(
+            'p1', dict(GOOD, effective_from=utc(2026, 1, 1)), 'EUR', NOW)
+
+    def test_ends_the_old_and_starts_the_successor(self):
+        ended, successor = catalog.price_change(
+            self.product, 'p2', {'on_demand_price': '0.03',
+                                 'monthly_price': None}, utc(2026, 12, 1))
+        self.assertEqual(utc(2026, 12, 1), ended.effective_to)
+        self.assertEqual(
+            ('p2', utc(2026, 12, 1), None, D('0.03'), None,
+             self.product.match),
+            (successor.id, successor.effective_from, successor.effective_to,
+             successor.on_demand_price, successor.monthly_price,
+             successor.match))
+
+    def test_refused_before_the_product_starts_or_after_it_ends(self):
+        for at in (utc(2026, 1, 1), utc(2025, 6, 1)):
+            exc = self.assertRaises(errors.InvalidInput,
+                                    catalog.price_change, self.product,
+                                    'p2', {'on_demand_price': '1'}, at)
+            self.assertEqual('effective_from', exc.field)
+        exc = self.assertRaises(errors.InvalidInput, catalog.price_change,
+                                self.product, 'p2',
+                                {'on_demand_price': None}, utc(2026, 12, 1))
+        self.assertEqual('on_demand_price', exc.field)
