@@ -96,5 +96,5 @@ class Quote(command.ShowOne):
         body = {'items': parsed_args.items}
         if parsed_args.currency is not None:
             body['currency'] = parsed_args.currency
-        quote = client.get_client(self).post('/quote', body)
+        quote = client.get_client(self).post('/quotes', body)
         return common.QUOTE.show(quote)

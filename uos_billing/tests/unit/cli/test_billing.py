@@ -44,7 +44,7 @@ class TestQuote(fakes.CommandTestCase):
              'mode=monthly,count=3,region=RegionOne',
              '--currency', 'EUR'],
             response(200, QUOTE))
-        self.assertCalls(('POST', BASE + '/quote', {
+        self.assertCalls(('POST', BASE + '/quotes', {
             'items': [
                 {'service': 'instance', 'qty': '720', 'mode': 'on_demand',
                  'fields': {'flavor_name': 'm1.small'}},
