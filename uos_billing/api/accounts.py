@@ -80,6 +80,8 @@ class AccountsController(rest.RestController):
     def get_transactions(self, project_id, **params):
         base.authorize('transaction:get_all', project_id)
         limit, marker = base.paging(params)
+        # An unknown account is a 404 here too, as on GET /accounts/{id}.
+        db_api.get_instance().get_account(project_id)
         query = base.validate(schemas.TRANSACTION_QUERY, params)
         if marker is not None:
             marker = _entry_id(marker)
@@ -93,7 +95,8 @@ class AccountsController(rest.RestController):
     @base.handled
     def get_statement(self, project_id, **params):
         base.authorize('account:statement', project_id)
-        query = base.validate(schemas.STATEMENT_QUERY, params)
+        query = base.validate(schemas.STATEMENT_QUERY,
+                              base.single_values(params))
         result = accounts.AccountService(db_api.get_instance()).statement(
             project_id, query['month'])
         return views.value(result)

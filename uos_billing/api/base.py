@@ -114,8 +114,15 @@ def handled(func):
     return wrapper
 
 
+# Set by the root controller's routing on a body that is not UTF-8, which
+# pecan would otherwise refuse with an HTML page before any handler runs.
+NOT_UTF8 = 'uos_billing.body_not_utf8'
+
+
 def body():
     """The request's JSON object body."""
+    if pecan.request.environ.get(NOT_UTF8):
+        raise errors.InvalidInput('body', 'not UTF-8 encoded JSON')
     raw = pecan.request.body
     if not raw:
         return {}
@@ -129,7 +136,8 @@ def body():
 
 
 def no_body():
-    if pecan.request.body and body():
+    if pecan.request.environ.get(NOT_UTF8) or (pecan.request.body
+                                               and body()):
         raise errors.InvalidInput('body', 'this action takes no body')
 
 
@@ -139,7 +147,7 @@ def validate(schema, data):
         return schema(data)
     except vol.MultipleInvalid as exc:
         error = exc.errors[0]
-        field = '.'.join(str(p) for p in error.path) or 'body'
+        field = _field_name(error.path)
         message = error.msg
         if message == 'extra keys not allowed':
             message = 'unknown field'
@@ -148,8 +156,28 @@ def validate(schema, data):
         raise errors.InvalidInput(field, message)
 
 
+def _field_name(path):
+    """items.0.mode as items[0].mode, the way uos_billing.core names it."""
+    name = ''
+    for part in path:
+        if isinstance(part, int):
+            name += '[%d]' % part
+        else:
+            name += ('.' if name else '') + str(part)
+    return name or 'body'
+
+
+def single_values(params):
+    """Refuse a query parameter given more than once."""
+    for name, value in params.items():
+        if isinstance(value, list):
+            raise errors.InvalidInput(name, 'given more than once')
+    return params
+
+
 def paging(params):
     """limit and marker of a list's query, the rest left in params."""
+    single_values(params)
     limit = params.pop('limit', None)
     marker = params.pop('marker', None)
     if limit is None:

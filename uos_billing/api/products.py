@@ -15,6 +15,7 @@
 
 import pecan
 from pecan import rest
+import webob
 
 from uos_billing.api import base
 from uos_billing.api import schemas
@@ -70,4 +71,5 @@ class ProductsController(rest.RestController):
     def delete(self, product_id):
         base.authorize('product:delete')
         self._service().delete(product_id)
-        pecan.response.status = 204
+        # A 204 carries no body (not even JSON's null).
+        return webob.Response(status=204)

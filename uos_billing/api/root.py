@@ -19,9 +19,11 @@ routing makes every route admin-only: each handler checks its own
 billing:<resource>:<action> policy, so that project members reach theirs.
 """
 
+import pecan
 from pecan import rest
 
 from uos_billing.api import accounts
+from uos_billing.api import base
 from uos_billing.api import orders
 from uos_billing.api import products
 from uos_billing.api import quote
@@ -36,3 +38,15 @@ class BillingController(rest.RestController):
     # last path segment is "quote" to its own quote action (a pecan custom
     # action), whatever the path before it.
     quotes = quote.QuoteController()
+
+    @pecan.expose()
+    def _route(self, args, request=None):
+        request = request or pecan.request
+        try:
+            request.body.decode('utf-8')
+        except UnicodeDecodeError:
+            # Pecan decodes a JSON body to look for arguments and answers
+            # an HTML 400 when it cannot: let the handler refuse it in JSON.
+            request.environ[base.NOT_UTF8] = True
+            request.body = b''
+        return super()._route(args, request)

@@ -47,8 +47,21 @@ def value(item):
     return item
 
 
+MONEY = frozenset(('on_demand_price', 'monthly_price', 'yearly_price',
+                   'balance', 'credit_limit', 'low_balance_threshold',
+                   'amount', 'balance_after', 'unit_price'))
+
+
+def _stored(name, item):
+    # Stored money is shown at its stored precision, whether the row was
+    # read back or is the one just written with the amount as typed.
+    if name in MONEY and isinstance(item, decimal.Decimal):
+        return money.stored(item)
+    return item
+
+
 def shaped(row, columns, **extra):
-    out = {name: value(row.get(name)) for name in columns}
+    out = {name: value(_stored(name, row.get(name))) for name in columns}
     out.update({k: value(v) for k, v in extra.items()})
     return out
 

@@ -30,7 +30,6 @@ from oslo_db import exception as db_exc
 from oslo_log import log as logging
 from oslo_utils import timeutils
 
-from uos_billing.api import root as api_root
 from uos_billing.conf import opts
 from uos_billing.core import clock
 from uos_billing.rating.db import api as db_api
@@ -56,8 +55,16 @@ class BillingRating(rating.RatingProcessorBase):
     description = ('uos-billing: per-second on-demand and prepaid billing '
                    'with balances and an append-only ledger.')
     hot_config = True
-    # The billing REST API (uos_billing.api), at module_config/billing.
-    config_controller = api_root.BillingController
+
+    @property
+    def config_controller(self):
+        """The billing REST API, at /v1/rating/module_config/billing.
+
+        Imported here, not at the top: the API's modules import this
+        package's service layer, which imports this module first.
+        """
+        from uos_billing.api import root
+        return root.BillingController
 
     db_api = db_api.get_instance()
 

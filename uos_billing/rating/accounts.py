@@ -82,7 +82,10 @@ class AccountService(object):
             if 'low_balance_threshold' in fields:
                 threshold = _limit(fields['low_balance_threshold'],
                                    'low_balance_threshold', allow_none=True)
-                account.low_balance_threshold = threshold
+                account.low_balance_threshold = (
+                    threshold if threshold is None else money.check_places(
+                        threshold, account.currency,
+                        'low_balance_threshold'))
             state = book.state
             frozen = fields.get('frozen')
             if frozen is not None and not isinstance(frozen, bool):

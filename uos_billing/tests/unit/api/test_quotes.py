@@ -107,7 +107,7 @@ class TestQuotes(base.APITestCase):
             ({'items': [{'service': 'instance', 'qty': '-1'}]},
              'items[0].qty'),
             ({'items': [{'service': 'instance', 'qty': '1',
-                         'mode': 'weekly'}]}, 'items.0.mode'),
+                         'mode': 'weekly'}]}, 'items[0].mode'),
             ({'items': [{'service': 'instance', 'qty': '1',
                          'mode': 'monthly', 'count': 0,
                          'fields': {'flavor_name': 'm1.small'}}]},
