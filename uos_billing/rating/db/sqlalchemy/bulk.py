@@ -16,37 +16,49 @@
 A period writes one charge row per point (and, the first time, one order
 per resource): thousands of rows whose period, project, product and amount
 repeat. SQLAlchemy's executemany runs every value of every row through its
-bind processors and the driver's escaping; here each distinct value of a
-column is processed once:
+bind processors and the driver's escaping; here the rows are taken column
+by column and each distinct value of a column is processed once, the rest
+being dict lookups and string formatting done in C (map, zip, str %):
 
 - SQLite: the processed rows go to sqlite3's executemany (in C);
 - MySQL/MariaDB with PyMySQL: the multi-row VALUES statement PyMySQL's
   executemany would send is built here, each distinct value escaped once
-  by PyMySQL's own literal(), in statements of at most MAX_STATEMENT bytes;
+  by PyMySQL's own escaping (the distinct strings of a column in one
+  call), in statements of at most MAX_STATEMENT bytes;
 - other drivers keep SQLAlchemy's own path (insertmanyvalues for psycopg2).
 """
+
+import bisect
+import itertools
 
 #: PyMySQL's own limit for a rewritten executemany statement.
 MAX_STATEMENT = 1024000
 
-
-def _memoized(function):
-    memo = {}
-
-    def call(value):
-        try:
-            return memo[value]
-        except KeyError:
-            memo[value] = result = function(value)
-            return result
-    return call
+#: Joins the distinct strings of a column for one escaping call: PyMySQL
+#: leaves it as is in both of its escaping modes.
+_SEPARATOR = '\x01'
 
 
-def _processors(table, keys, dialect):
+def _columns(rows, width):
+    """The rows (sequences of width values) as width tuples of values."""
+    if set(map(len, rows)) != {width}:
+        raise ValueError('every row must have one value per column')
+    return list(zip(*rows))
+
+
+def _processed(table, keys, dialect, columns):
+    """Each column with its bind processor applied, once per distinct value.
+
+    A column without a processor is returned as is (its tuple).
+    """
     out = []
-    for key in keys:
-        processor = table.c[key].type._cached_bind_processor(dialect)
-        out.append(_memoized(processor) if processor else None)
+    for key, values in zip(keys, columns):
+        process = table.c[key].type._cached_bind_processor(dialect)
+        if process is None:
+            out.append(values)
+            continue
+        done = {value: process(value) for value in set(values)}
+        out.append(tuple(map(done.__getitem__, values)))
     return out
 
 
@@ -65,16 +77,35 @@ def insert(connection, table, columns, rows):
 
 
 def _insert_sqlite(connection, table, columns, rows):
-    compiled = table.insert().compile(dialect=connection.dialect,
+    dialect = connection.dialect
+    compiled = table.insert().compile(dialect=dialect,
                                       column_keys=list(columns))
-    index = {name: i for i, name in enumerate(columns)}
-    order = [index[name] for name in compiled.positiontup]
-    processors = _processors(table, compiled.positiontup,
-                             connection.dialect)
-    plan = list(zip(order, processors))
-    params = [tuple(row[i] if process is None else process(row[i])
-                    for i, process in plan) for row in rows]
-    connection.exec_driver_sql(compiled.string, params)
+    keys = compiled.positiontup
+    by_name = dict(zip(columns, _columns(rows, len(columns))))
+    values = _processed(table, keys, dialect,
+                        [by_name[key] for key in keys])
+    connection.exec_driver_sql(compiled.string, list(zip(*values)))
+
+
+def _literals(dbapi_connection, values):
+    """{value: SQL literal} for the distinct values of a column."""
+    distinct = list(set(values))
+    out = {}
+    strings = [v for v in distinct if type(v) is str]
+    if strings:
+        # One escaping call for all of them (C's str.translate), cut back
+        # into pieces; a string holding the separator is escaped alone.
+        quoted = dbapi_connection.escape(_SEPARATOR.join(strings))
+        pieces = quoted[1:-1].split(_SEPARATOR)
+        if len(pieces) == len(strings):
+            out = {v: "'" + piece + "'" for v, piece in zip(strings, pieces)}
+        else:
+            out = {v: dbapi_connection.escape(v) for v in strings}
+    escape = dbapi_connection.escape
+    for value in distinct:
+        if type(value) is not str:
+            out[value] = escape(value)
+    return out
 
 
 def _insert_pymysql(connection, table, columns, rows):
@@ -85,30 +116,30 @@ def _insert_pymysql(connection, table, columns, rows):
         preparer.format_table(table),
         ', '.join(preparer.quote(key) for key in keys))
     dbapi_connection = connection.connection.dbapi_connection
-    literals = []
-    for process in _processors(table, keys, dialect):
-        if process is None:
-            literals.append(_memoized(dbapi_connection.literal))
-        else:
-            literals.append(_memoized(
-                lambda v, p=process: dbapi_connection.literal(p(v))))
-    plan = list(enumerate(literals))
+    literal_columns = []
+    for values in _processed(table, keys, dialect,
+                             _columns(rows, len(keys))):
+        literals = _literals(dbapi_connection, values)
+        literal_columns.append(map(literals.__getitem__, values))
+    row_format = '(%s)' % ', '.join(['%s'] * len(keys))
+    values = list(map(row_format.__mod__, zip(*literal_columns)))
 
-    def execute(statement):
+    def execute(part):
         # Through SQLAlchemy, so that oslo.db turns driver errors into
         # DBDuplicateEntry or DBDeadlock (retried); no parameters, so that
         # a '%' in a value is not taken for a placeholder.
         connection.exec_driver_sql(
-            head + ','.join(statement),
+            head + ','.join(part),
             execution_options={'no_parameters': True})
 
-    statement, size = [], len(head)
-    for row in rows:
-        values = '(%s)' % ', '.join([literal(row[i])
-                                     for i, literal in plan])
-        if statement and size + len(values) + 1 > MAX_STATEMENT:
-            execute(statement)
-            statement, size = [], len(head)
-        statement.append(values)
-        size += len(values) + 1
-    execute(statement)
+    # Statements of at most MAX_STATEMENT bytes (one row at least): the
+    # row i ends at ends[i] bytes after the head, separators counted.
+    ends = list(itertools.accumulate(len(value) + 1 for value in values))
+    start, offset = 0, 0
+    limit = MAX_STATEMENT - len(head)
+    while start < len(values):
+        stop = max(start + 1, bisect.bisect_right(ends, offset + limit,
+                                                  start))
+        execute(values[start:stop])
+        offset = ends[stop - 1]
+        start = stop
