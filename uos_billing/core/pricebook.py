@@ -154,6 +154,13 @@ class PriceBook(object):
                 return product
         return None
 
+    def match_fields(self, service):
+        """The fields the products of service match on, sorted.
+
+        None when no product prices service.
+        """
+        return self._keys.get(service)
+
     def match(self, service, region, fields, at):
         """The product that prices a point, or None when none matches."""
         keys = self._keys.get(service)

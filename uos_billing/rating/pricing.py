@@ -19,6 +19,7 @@ price book and the scope's prepaid coverage, and writes nothing.
 
 import collections
 import datetime
+import operator
 import threading
 import typing
 
@@ -32,6 +33,7 @@ from uos_billing.core import rating as core_rating
 
 LOG = logging.getLogger(__name__)
 LINE_KEY_LENGTH = 128
+_STR_ONLY = {str}
 
 
 class PointFields(object):
@@ -56,19 +58,47 @@ class LineKeys(object):
     A line key is the point's groupby fields but the excluded ones. The
     points of one metric share their groupby fields (CloudKitty's
     groupby is per metric), so the sorted, filtered field list is worked
-    out once per distinct set of fields.
+    out once per distinct set of fields, and the key once per distinct
+    set of their values.
     """
 
     def __init__(self, exclude):
         self.exclude = exclude
-        self._fields = {}
+        self._shapes = {}
+
+    def _shape(self, shape):
+        fields = [k for k in sorted(shape) if k not in self.exclude]
+        if len(fields) == 1:
+            values_of = operator.itemgetter(fields[0])
+        elif fields:
+            values_of = operator.itemgetter(*fields)
+        else:
+            values_of = None
+        return values_of, fields, {}
 
     def __call__(self, groupby):
         shape = tuple(groupby)
-        fields = self._fields.get(shape)
-        if fields is None:
-            fields = self._fields[shape] = [
-                k for k in sorted(shape) if k not in self.exclude]
+        try:
+            values_of, fields, keys = self._shapes[shape]
+        except KeyError:
+            values_of, fields, keys = self._shapes[shape] = self._shape(
+                shape)
+        if values_of is None:
+            return ''
+        values = values_of(groupby)
+        # Memoized by the values when they are strings: two equal values of
+        # other types may print differently (1 and 1.0).
+        if type(values) is not str and (
+                type(values) is not tuple
+                or set(map(type, values)) != _STR_ONLY):
+            return self._key(fields, groupby)
+        key = keys.get(values)
+        if key is None:
+            key = keys[values] = self._key(fields, groupby)
+        return key
+
+    @staticmethod
+    def _key(fields, groupby):
         key = ','.join(['%s=%s' % (k, groupby[k]) for k in fields])
         return key[:LINE_KEY_LENGTH]
 
@@ -96,6 +126,56 @@ def ended_at(fields):
         return None
 
 
+def _field(groupby, metadata, key):
+    """PointFields(groupby, metadata).get(key)."""
+    value = groupby.get(key)
+    if value is None:
+        value = metadata.get(key)
+    return value
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+class _Matcher(object):
+    """book.match for the points of one metric at one instant, memoized.
+
+    Keyed like the price book's own memo, by the text of the fields its
+    products match on, without building a PointFields per point.
+    """
+
+    def __init__(self, book, service, at, region, regional):
+        self.book = book
+        self.service = service
+        self.at = at
+        self.region = region
+        self.regional = regional
+        self.keys = book.match_fields(service)
+        self.memo = {}
+
+    def __call__(self, groupby, metadata):
+        keys = self.keys
+        if keys is None:
+            return None
+        region = self.region
+        if self.regional:
+            region = _field(groupby, metadata, 'region') or region
+        if len(keys) == 1:
+            values = _text(_field(groupby, metadata, keys[0]))
+        else:
+            values = tuple([_text(_field(groupby, metadata, key))
+                            for key in keys])
+        memo_key = (region, values)
+        try:
+            return self.memo[memo_key]
+        except KeyError:
+            pass
+        product = self.memo[memo_key] = self.book.match(
+            self.service, region, PointFields(groupby, metadata), self.at)
+        return product
+
+
 def price_frame(frame, book, coverage, region, resource_key, exclude):
     """Price every point of frame; return the priced frame and its lines.
 
@@ -106,42 +186,61 @@ def price_frame(frame, book, coverage, region, resource_key, exclude):
     at = period.begin
     out = dataframe.DataFrame(start=frame.start, end=frame.end)
     lines = []
+    add_line = lines.append
     rate = core_rating.rate
     check_qty = core_rating.check_qty
-    match = book.match
     key_of = LineKeys(exclude)
+    new_tuple = tuple.__new__
+    data_point = dataframe.DataPoint
+    # Without prepaid coverage the outcome of a point depends on its
+    # product and qty only: most points share a few of them.
     same = {}
     # A point's own region matters only when some product is regional.
     regional = book.regional
     for type_, points in frame.itertypes():
         priced = []
+        add_point = priced.append
+        match = _Matcher(book, type_, at, region, regional)
         # The points of a metric carry the same fields: look for an end
         # only in a metric whose points have one.
         first = points[0] if points else None
         has_end = first is not None and (
             'ended_at' in first.metadata or 'ended_at' in first.groupby)
         for point in points:
-            fields = PointFields(point.groupby, point.metadata)
-            product = match(type_, (regional and fields.get('region'))
-                            or region, fields, at)
-            resource_id = str(fields.get(resource_key) or '')
+            groupby = point.groupby
+            metadata = point.metadata
+            product = match(groupby, metadata)
+            resource_id = groupby.get(resource_key)
+            if resource_id is None:
+                resource_id = metadata.get(resource_key)
+            resource_id = str(resource_id or '')
             qty = point.qty
-            covering = coverage.get((resource_id, type_))
+            covering = coverage.get((resource_id, type_)) if coverage \
+                else None
             if covering:
-                rated = rate(check_qty(qty, resource_id, type_), fields,
-                             period, product, covering)
+                rated = rate(check_qty(qty, resource_id, type_),
+                             PointFields(groupby, metadata), period,
+                             product, covering)
             else:
-                # Without prepaid coverage the outcome depends on the
-                # product and qty only: most points share a few of them.
-                rated = same.get((id(product), qty))
+                by_qty = same.get(id(product))
+                if by_qty is None:
+                    by_qty = same[id(product)] = {}
+                rated = by_qty.get(qty)
                 if rated is None:
-                    rated = same[(id(product), qty)] = rate(
-                        check_qty(qty, resource_id, type_), fields, period,
-                        product)
-            priced.append(point.set_price(point.price + rated.amount))
-            lines.append(Line(type_, resource_id, key_of(point.groupby),
-                              qty, rated,
-                              ended_at(fields) if has_end else None))
+                    rated = by_qty[qty] = rate(
+                        check_qty(qty, resource_id, type_),
+                        PointFields(groupby, metadata), period, product)
+            if type(point) is data_point:
+                # DataPoint.set_price (a namedtuple _replace), inlined.
+                add_point(new_tuple(data_point, (
+                    point[0], qty, point[2] + rated.amount, groupby,
+                    metadata, point[5])))
+            else:
+                add_point(point.set_price(point.price + rated.amount))
+            add_line(new_tuple(Line, (
+                type_, resource_id, key_of(groupby), qty, rated,
+                ended_at(PointFields(groupby, metadata)) if has_end
+                else None)))
         out.add_points(priced, type_)
     return out, lines
 
