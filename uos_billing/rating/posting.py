@@ -18,6 +18,8 @@ expiries due in the period, the pricing pass, on-demand orders for new
 resources, the charge rows and ONE ledger entry, all committed together.
 """
 
+import operator
+
 from oslo_log import log as logging
 from oslo_utils import uuidutils
 
@@ -33,6 +35,10 @@ LOG = logging.getLogger(__name__)
 
 EVENT_RENEWED = 'billing.order.renewed'
 EVENT_EXPIRED = 'billing.order.expired'
+
+# Fields of a pricing.Line.
+_RESOURCE_ID = operator.itemgetter(1)
+_RATED = operator.itemgetter(4)
 
 
 def order_event(order, book):
@@ -114,31 +120,38 @@ def pay_next_term(book, order, product, price, unit_price, created_by=None,
 
 
 def check_currencies(book, lines):
-    seen = set()
-    for line in lines:
-        product = line.rated.product
-        if product is not None and product.id not in seen:
-            seen.add(product.id)
-            try:
-                core_rating.check_currency(book.project_id, book.currency,
-                                           product)
-            except errors.CurrencyMismatch:
-                LOG.error('project %s: account currency %s, product %s '
-                          'priced in %s; the period is not posted',
-                          book.project_id, book.currency, product.id,
-                          product.currency)
-                raise
+    # The products of the distinct Rated of the lines, in line order.
+    rateds = {id(rated): rated for rated in map(_RATED, lines)}
+    products = {}
+    for rated in rateds.values():
+        product = rated.product
+        if product is not None:
+            products.setdefault(product.id, product)
+    for product in products.values():
+        try:
+            core_rating.check_currency(book.project_id, book.currency,
+                                       product)
+        except errors.CurrencyMismatch:
+            LOG.error('project %s: account currency %s, product %s '
+                      'priced in %s; the period is not posted',
+                      book.project_id, book.currency, product.id,
+                      product.currency)
+            raise
 
 
 def open_on_demand_orders(book, scope, lines, period_begin):
     """One on-demand order per resource and service, the first time seen."""
+    known = scope.on_demand_orders
+    # Most periods see no new resource: look for one before sorting.
+    new = [line for line in lines
+           if line[1] and (line[1], line[0]) not in known]
     rows = []
-    for line in sorted(lines, key=lambda line: line.resource_id):
+    for line in sorted(new, key=_RESOURCE_ID):
         key = (line.resource_id, line.service)
-        if not line.resource_id or key in scope.on_demand_orders:
+        if key in known:
             continue
         order_id = uuidutils.generate_uuid()
-        scope.on_demand_orders[key] = order_id
+        known[key] = order_id
         product = line.rated.product
         rows.append(dict(
             id=order_id, project_id=book.project_id,
@@ -187,9 +200,8 @@ def close_ended_resources(book, scope, lines, period):
     to price the period as this rating did.
     """
     ended = {}
-    for line in lines:
-        if (line.ended_at is not None and line.resource_id
-                and line.ended_at <= period.end):
+    for line in [line for line in lines if line[5] is not None]:
+        if line.resource_id and line.ended_at <= period.end:
             ended[(line.resource_id, line.service)] = line.ended_at
     for (resource_id, service), at in sorted(ended.items()):
         for order in book.active_orders(resource_id, service):
@@ -230,24 +242,31 @@ def charge_rows(book, scope, period, lines):
     begin, end = clock.naive_utc(period.begin), clock.naive_utc(period.end)
     project_id = book.project_id
     on_demand_orders = scope.on_demand_orders
-    for line in lines:
-        rated = line.rated
-        key = (line.resource_id, line.service, line.line_key)
+    on_demand = terms.ON_DEMAND
+    # What a line's Rated gives its row (most lines share a few Rated):
+    # billed seconds, amount, product, mode and, for a prepaid mode, the
+    # order.
+    outcomes = {}
+    for service, resource_id, line_key, qty, rated, _end in lines:
+        key = (resource_id, service, line_key)
         row = rows.get(key)
         if row is not None:
-            row[_QTY] += line.qty
+            row[_QTY] += qty
             row[_AMOUNT] += rated.amount
             row[_SECONDS] = max(row[_SECONDS], rated.billed_seconds)
             continue
-        mode = rated.mode
-        if mode == terms.ON_DEMAND:
-            order_id = on_demand_orders.get(key[:2])
-        else:
-            order_id = rated.coverage.order_id
-        rows[key] = [project_id, line.resource_id, line.service,
-                     line.line_key, begin, end, line.qty,
-                     rated.billed_seconds, rated.amount, order_id,
-                     rated.product.id if rated.product else None, mode]
+        outcome = outcomes.get(id(rated))
+        if outcome is None:
+            mode = rated.mode
+            outcome = outcomes[id(rated)] = (
+                rated.billed_seconds, rated.amount,
+                rated.product.id if rated.product else None, mode,
+                None if mode == on_demand else rated.coverage.order_id)
+        seconds, amount, product_id, mode, order_id = outcome
+        if mode == on_demand:
+            order_id = on_demand_orders.get((resource_id, service))
+        rows[key] = [project_id, resource_id, service, line_key, begin, end,
+                     qty, seconds, amount, order_id, product_id, mode]
     return [rows[key] for key in sorted(rows)]
 
 
