@@ -33,6 +33,7 @@ from oslo_utils import timeutils
 from uos_billing.conf import opts
 from uos_billing.core import clock
 from uos_billing.rating.db import api as db_api
+from uos_billing.rating.db.sqlalchemy import api as sql_api
 from uos_billing.rating import notifier
 from uos_billing.rating import posting
 from uos_billing.rating import pricing
@@ -75,32 +76,56 @@ class BillingRating(rating.RatingProcessorBase):
         self._prices = None
         self._scope = None
         self._scope_period = None
+        # (revision, on-demand orders) this process left the scope at, for
+        # _scope_period, when its read is left to the posting.
+        self._known = None
 
     def reload_config(self, start=None):
         opts.check(CONF)
         start = clock.instant(start or timeutils.utcnow(with_timezone=True))
         self._scope = None
         self._scope_period = None
+        self._known = None
         if self._tenant_id is None:
             self._prices = pricing.PRICE_BOOKS.get(self.db_api)
             return
         period = datetime.timedelta(seconds=CONF.collect.period)
-        self._load_scope(clock.Window(start, start + period))
-
-    def _load_scope(self, period):
-        """The scope's orders, and the price book, in one read."""
+        period = clock.Window(start, start + period)
         known = pricing.ON_DEMAND_ORDERS.get(self._tenant_id, period.begin)
+        if known is not None:
+            # This process posted the scope's previous period: unless
+            # someone else wrote to the project since (its revision tells,
+            # under the lock), the posting needs only a few figures, read
+            # in its own transaction instead of a read of its own.
+            self._known = known
+            self._scope_period = period
+            return
+        self._load_scope(period)
+
+    def _load_scope(self, period, known=None):
+        """The scope's orders, and the price book, in one read."""
+        if known is None:
+            known = pricing.ON_DEMAND_ORDERS.get(self._tenant_id,
+                                                 period.begin)
         self._scope = self.db_api.load_scope(self._tenant_id, period, known)
         self._scope_period = period
+        self._known = None
         self._prices = pricing.PRICE_BOOKS.get(self.db_api,
                                                self._scope.price_book)
 
-    def _prepare(self, frame):
-        """Make sure the price book and the frame's scope are loaded."""
+    def _prepare(self, frame, posting=False):
+        """Make sure the price book and the frame's scope are loaded.
+
+        When posting, a scope whose read reload_config left to the
+        posting stays so.
+        """
         period = clock.Window(frame.start, frame.end)
-        if self._tenant_id is not None and self._scope_period != period:
-            self._load_scope(period)
-        if self._prices is None:
+        if self._tenant_id is not None:
+            if self._scope_period != period:
+                self._load_scope(period)
+            elif self._scope is None and not posting:
+                self._load_scope(period, self._known)
+        if self._prices is None and self._known is None:
             self._prices = pricing.PRICE_BOOKS.get(self.db_api)
         return period
 
@@ -120,7 +145,7 @@ class BillingRating(rating.RatingProcessorBase):
     def process(self, data):
         if self._tenant_id is None:
             return self.quote(data)
-        period = self._prepare(data)
+        period = self._prepare(data, posting=True)
         priced, events = self._post(data, period)
         notifier.send(events)
         return priced
@@ -130,15 +155,7 @@ class BillingRating(rating.RatingProcessorBase):
     def _post(self, frame, period):
         now = timeutils.utcnow(with_timezone=True)
         with self.db_api.project_transaction(self._tenant_id, now) as book:
-            # A copy: a rolled back attempt must leave the snapshot as read.
-            scope = self._scope.copy()
-            # An account this transaction opened has no orders yet.
-            fresh = book.created and scope.revision is None
-            if book.account.revision != scope.revision and not fresh:
-                # Someone wrote to the project since reload_config: read its
-                # orders again, under the lock this time.
-                scope = self.db_api.read_scope(book.session, self._tenant_id,
-                                               period)
+            scope = self._locked_scope(book, period)
             posting.apply_renewals(book, scope, self._prices, period)
             priced, lines = self._price(frame, scope.coverage)
             posting.check_currencies(book, lines)
@@ -149,6 +166,45 @@ class BillingRating(rating.RatingProcessorBase):
         # The project moved on: a later frame reads it again, reusing the
         # on-demand orders as this posting leaves them.
         self._scope_period = None
+        self._known = None
         pricing.ON_DEMAND_ORDERS.put(self._tenant_id, book.revision,
                                      scope.on_demand_orders, period.end)
         return priced, book.events
+
+    def _locked_scope(self, book, period):
+        """The scope to post, current under the account's lock."""
+        if self._scope is not None:
+            # A copy: a rolled back attempt must leave the snapshot as read.
+            scope = self._scope.copy()
+            # An account this transaction opened has no orders yet.
+            fresh = book.created and scope.revision is None
+            if book.account.revision != scope.revision and not fresh:
+                # Someone wrote to the project since reload_config: read its
+                # orders again, under the lock this time.
+                scope = self.db_api.read_scope(book.session, self._tenant_id,
+                                               period)
+            return scope
+        # reload_config left the read to this transaction.
+        revision, orders = self._known
+        if book.created or book.account.revision != revision:
+            # Someone wrote to the project since this process posted it.
+            scope = self.db_api.read_scope(book.session, self._tenant_id,
+                                           period)
+        else:
+            head = book.scope_head(period.begin)
+            if head.prepaid:
+                scope = self.db_api.read_scope(
+                    book.session, self._tenant_id, period, self._known)
+            else:
+                # Nobody wrote since: the on-demand orders are as this
+                # process left them, and there is no prepaid order.
+                scope = sql_api.ScopeSnapshot(
+                    project_id=self._tenant_id, revision=revision,
+                    currency=book.currency, on_demand_orders=dict(orders),
+                    prepaid_active=[], coverage={},
+                    price_book=head.price_book,
+                    period_posted=head.period_posted)
+        self._prices = pricing.PRICE_BOOKS.get(self.db_api,
+                                               scope.price_book,
+                                               session=book.session)
+        return scope

@@ -26,10 +26,13 @@ import typing
 from cloudkitty import dataframe
 from oslo_log import log as logging
 from oslo_utils import timeutils
+import sqlalchemy as sa
 
 from uos_billing.core import clock
 from uos_billing.core import pricebook
 from uos_billing.core import rating as core_rating
+from uos_billing.rating.db.sqlalchemy import api as sql_api
+from uos_billing.rating.db.sqlalchemy import models
 
 LOG = logging.getLogger(__name__)
 LINE_KEY_LENGTH = 128
@@ -258,13 +261,23 @@ class PriceBookCache(object):
         self._fingerprint = None
         self._book = pricebook.PriceBook(())
 
-    def get(self, dbapi, fingerprint=None):
-        """The price book at fingerprint (read now when not given)."""
+    def get(self, dbapi, fingerprint=None, session=None):
+        """The price book at fingerprint (read now when not given).
+
+        The products are read through session when given (a transaction
+        under way), else in a read of their own.
+        """
         if fingerprint is None:
             fingerprint = dbapi.price_book_fingerprint()
         with self._lock:
             if fingerprint != self._fingerprint:
-                self._book = pricebook.PriceBook(dbapi.load_products())
+                if session is None:
+                    products = dbapi.load_products()
+                else:
+                    products = [sql_api.product_from_row(row) for row in
+                                session.execute(
+                                    sa.select(models.Product)).scalars()]
+                self._book = pricebook.PriceBook(products)
                 self._fingerprint = fingerprint
             return self._book
 

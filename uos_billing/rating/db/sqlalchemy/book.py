@@ -13,15 +13,37 @@
 #    under the License.
 """A project's writes inside one transaction, its account row locked."""
 
+import typing
+
 import sqlalchemy as sa
+from sqlalchemy.orm import attributes as orm_attributes
 
 from uos_billing.core import clock
 from uos_billing.core import errors
 from uos_billing.core import ledger
 from uos_billing.core import money
 from uos_billing.core import orders as core_orders
+from uos_billing.core import terms
 from uos_billing.rating.db.sqlalchemy import bulk
 from uos_billing.rating.db.sqlalchemy import models
+
+
+_LEDGER = models.LedgerEntry.__table__
+_ACCOUNT = models.Account.__table__
+#: The account's columns a transaction moves, written by Book.close().
+_ACCOUNT_STATE = ('balance', 'status', 'owed_since', 'revision',
+                  'updated_at')
+
+
+class ScopeHead(typing.NamedTuple):
+    """What a posting reads of its project when nobody else wrote to it."""
+    # The price book's revision.
+    price_book: int
+    # Whether the period's charge was posted.
+    period_posted: bool
+    # Whether the project has a prepaid order active, or closed after the
+    # period's begin (which may cover the period).
+    prepaid: bool
 
 
 def naive(dt):
@@ -69,26 +91,44 @@ class Book(object):
 
     def post(self, kind, amount, key, order_id=None, period=None,
              created_by=None, note=None):
-        """Append a ledger entry and move the cached balance with it."""
+        """Append a ledger entry and move the cached balance with it.
+
+        The entry is inserted at once (one INSERT, no ORM flush of its
+        own), after whatever ORM changes are pending, and returned as a
+        LedgerEntry with its id.
+        """
         amount = money.stored(amount)
         before = self.state
         after, events = ledger.post(before, amount, self.now)
-        entry = models.LedgerEntry(
+        values = dict(
             project_id=self.project_id, kind=kind, amount=amount,
             balance_after=after.balance, order_id=order_id,
             period_begin=naive(period.begin) if period else None,
             period_end=naive(period.end) if period else None,
             idempotency_key=key, created_at=naive(self.now),
             created_by=created_by, note=note)
-        self.session.add(entry)
+        session = self.session
+        if session.new or session.dirty:
+            # The writes keep their order.
+            session.flush()
+        result = session.connection().execute(_LEDGER.insert(), values)
+        entry = models.LedgerEntry(id=result.inserted_primary_key[0],
+                                   **values)
         self.written = True
         self._set_state(after, events)
         return entry
 
+    def _set_account(self, **values):
+        """Set account columns; close() writes them in one UPDATE."""
+        account = self.account
+        for name, value in values.items():
+            # Not an ORM change: no flush of the account of its own.
+            orm_attributes.set_committed_value(account, name, value)
+        self.written = True
+
     def _set_state(self, state, events):
-        self.account.balance = state.balance
-        self.account.status = state.status
-        self.account.owed_since = naive(state.owed_since)
+        self._set_account(balance=state.balance, status=state.status,
+                          owed_since=naive(state.owed_since))
         for event in events:
             self.events.append((event, self.event_payload()))
 
@@ -109,6 +149,31 @@ class Book(object):
             'owed_since': (None if account.owed_since is None
                            else account.owed_since.isoformat() + 'Z'),
         }
+
+    def scope_head(self, period_begin):
+        """The ScopeHead of the period starting at period_begin.
+
+        One round trip, under the account's lock.
+        """
+        begin = naive(period_begin)
+        ledger_entry, order = models.LedgerEntry, models.Order
+        price_book = (sa.select(models.PriceBookRevision.revision)
+                      .where(models.PriceBookRevision.id == 1)
+                      .scalar_subquery())
+        posted = (sa.select(sa.func.count(ledger_entry.id)).where(
+            ledger_entry.project_id == self.project_id,
+            ledger_entry.period_begin == begin,
+            ledger_entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT)))
+            .scalar_subquery())
+        prepaid = sa.exists().where(
+            order.project_id == self.project_id,
+            order.mode.in_(terms.PREPAID_MODES),
+            sa.or_(order.status == core_orders.ACTIVE,
+                   order.closed_at > begin))
+        row = self.session.execute(sa.select(
+            price_book.label('price_book'), posted.label('posted'),
+            prepaid.label('prepaid'))).one()
+        return ScopeHead(row.price_book, bool(row.posted), bool(row.prepaid))
 
     def period_amounts(self, period_begin):
         """Amounts of the charge and adjustment entries of a period."""
@@ -179,8 +244,17 @@ class Book(object):
             .order_by(models.LedgerEntry.id)).scalars())
 
     def close(self):
-        """Bump the project's revision if this transaction wrote anything."""
+        """Bump the project's revision if this transaction wrote anything.
+
+        The account's state and revision are written in one UPDATE.
+        """
         if self.written or self.session.new or self.session.dirty:
-            self.account.revision = (self.account.revision or 0) + 1
-            self.account.updated_at = naive(self.now)
+            account = self.account
+            self._set_account(revision=(account.revision or 0) + 1,
+                              updated_at=naive(self.now))
+            self.session.connection().execute(
+                sa.update(_ACCOUNT)
+                .where(_ACCOUNT.c.project_id == account.project_id)
+                .values({name: getattr(account, name)
+                         for name in _ACCOUNT_STATE}))
         self.revision = self.account.revision
