@@ -35,6 +35,36 @@ _ACCOUNT_STATE = ('balance', 'status', 'owed_since', 'revision',
                   'updated_at')
 
 
+# Statements built once: SQLAlchemy then reuses their cache key.
+_INSERT_LEDGER = _LEDGER.insert()
+_UPDATE_ACCOUNT = (
+    sa.update(_ACCOUNT)
+    .where(_ACCOUNT.c.project_id == sa.bindparam('account'))
+    .values({name: sa.bindparam(name) for name in _ACCOUNT_STATE}))
+
+
+def _scope_head_query():
+    project_id, begin = sa.bindparam('project_id'), sa.bindparam('begin')
+    ledger_entry, order = models.LedgerEntry, models.Order
+    price_book = (sa.select(models.PriceBookRevision.revision)
+                  .where(models.PriceBookRevision.id == 1)
+                  .scalar_subquery())
+    posted = (sa.select(sa.func.count(ledger_entry.id)).where(
+        ledger_entry.project_id == project_id,
+        ledger_entry.period_begin == begin,
+        ledger_entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT)))
+        .scalar_subquery())
+    prepaid = sa.exists().where(
+        order.project_id == project_id,
+        order.mode.in_(terms.PREPAID_MODES),
+        sa.or_(order.status == core_orders.ACTIVE, order.closed_at > begin))
+    return sa.select(price_book.label('price_book'), posted.label('posted'),
+                     prepaid.label('prepaid'))
+
+
+_SCOPE_HEAD = _scope_head_query()
+
+
 class ScopeHead(typing.NamedTuple):
     """What a posting reads of its project when nobody else wrote to it."""
     # The price book's revision.
@@ -111,7 +141,7 @@ class Book(object):
         if session.new or session.dirty:
             # The writes keep their order.
             session.flush()
-        result = session.connection().execute(_LEDGER.insert(), values)
+        result = session.connection().execute(_INSERT_LEDGER, values)
         entry = models.LedgerEntry(id=result.inserted_primary_key[0],
                                    **values)
         self.written = True
@@ -155,24 +185,9 @@ class Book(object):
 
         One round trip, under the account's lock.
         """
-        begin = naive(period_begin)
-        ledger_entry, order = models.LedgerEntry, models.Order
-        price_book = (sa.select(models.PriceBookRevision.revision)
-                      .where(models.PriceBookRevision.id == 1)
-                      .scalar_subquery())
-        posted = (sa.select(sa.func.count(ledger_entry.id)).where(
-            ledger_entry.project_id == self.project_id,
-            ledger_entry.period_begin == begin,
-            ledger_entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT)))
-            .scalar_subquery())
-        prepaid = sa.exists().where(
-            order.project_id == self.project_id,
-            order.mode.in_(terms.PREPAID_MODES),
-            sa.or_(order.status == core_orders.ACTIVE,
-                   order.closed_at > begin))
-        row = self.session.execute(sa.select(
-            price_book.label('price_book'), posted.label('posted'),
-            prepaid.label('prepaid'))).one()
+        row = self.session.execute(_SCOPE_HEAD, {
+            'project_id': self.project_id,
+            'begin': naive(period_begin)}).one()
         return ScopeHead(row.price_book, bool(row.posted), bool(row.prepaid))
 
     def period_amounts(self, period_begin):
@@ -252,9 +267,8 @@ class Book(object):
             account = self.account
             self._set_account(revision=(account.revision or 0) + 1,
                               updated_at=naive(self.now))
-            self.session.connection().execute(
-                sa.update(_ACCOUNT)
-                .where(_ACCOUNT.c.project_id == account.project_id)
-                .values({name: getattr(account, name)
-                         for name in _ACCOUNT_STATE}))
+            values = {name: getattr(account, name)
+                      for name in _ACCOUNT_STATE}
+            values['account'] = account.project_id
+            self.session.connection().execute(_UPDATE_ACCOUNT, values)
         self.revision = self.account.revision

@@ -30,6 +30,7 @@ being dict lookups and string formatting done in C (map, zip, str %):
 
 import bisect
 import itertools
+import weakref
 
 #: PyMySQL's own limit for a rewritten executemany statement.
 MAX_STATEMENT = 1024000
@@ -76,15 +77,32 @@ def insert(connection, table, columns, rows):
                            [dict(zip(columns, row)) for row in rows])
 
 
-def _insert_sqlite(connection, table, columns, rows):
-    dialect = connection.dialect
+#: Per dialect, the compiled INSERT of a (table, columns): compiling it
+#: costs more than inserting a few rows.
+_COMPILED = weakref.WeakKeyDictionary()
+
+
+def _compiled_insert(dialect, table, columns):
+    """(SQL, the column keys in their positional order)."""
+    statements = _COMPILED.setdefault(dialect, {})
+    key = (table, tuple(columns))
+    try:
+        return statements[key]
+    except KeyError:
+        pass
     compiled = table.insert().compile(dialect=dialect,
                                       column_keys=list(columns))
-    keys = compiled.positiontup
+    statements[key] = compiled.string, tuple(compiled.positiontup)
+    return statements[key]
+
+
+def _insert_sqlite(connection, table, columns, rows):
+    dialect = connection.dialect
+    sql, keys = _compiled_insert(dialect, table, columns)
     by_name = dict(zip(columns, _columns(rows, len(columns))))
     values = _processed(table, keys, dialect,
                         [by_name[key] for key in keys])
-    connection.exec_driver_sql(compiled.string, list(zip(*values)))
+    connection.exec_driver_sql(sql, list(zip(*values)))
 
 
 def _literals(dbapi_connection, values):
@@ -116,13 +134,22 @@ def _insert_pymysql(connection, table, columns, rows):
         preparer.format_table(table),
         ', '.join(preparer.quote(key) for key in keys))
     dbapi_connection = connection.connection.dbapi_connection
-    literal_columns = []
+    # A column whose rows all hold the same value has its literal written
+    # into the row format; the others are filled in row by row.
+    formats, literal_columns = [], []
     for values in _processed(table, keys, dialect,
                              _columns(rows, len(keys))):
         literals = _literals(dbapi_connection, values)
-        literal_columns.append(map(literals.__getitem__, values))
-    row_format = '(%s)' % ', '.join(['%s'] * len(keys))
-    values = list(map(row_format.__mod__, zip(*literal_columns)))
+        if len(literals) == 1:
+            formats.append(next(iter(literals.values())).replace('%', '%%'))
+        else:
+            formats.append('%s')
+            literal_columns.append(map(literals.__getitem__, values))
+    row_format = '(%s)' % ', '.join(formats)
+    if literal_columns:
+        values = list(map(row_format.__mod__, zip(*literal_columns)))
+    else:
+        values = [row_format % ()] * len(rows)
 
     def execute(part):
         # Through SQLAlchemy, so that oslo.db turns driver errors into

@@ -79,6 +79,14 @@ class TestBulkInsert(base.DBTestCase):
         self.insert(data)
         self.assertEqual(sorted(data, key=lambda row: row[1]), self.read())
 
+    def test_same_value_in_every_row(self):
+        # Written once into the statement's row format on MySQL.
+        data = [["it's 100%s", 'r%d' % i, '%%', "it's 100%s", T0, T1,
+                 D('0.5'), 60, D('0.25'), None, 'prod', 'on_demand']
+                for i in range(5)]
+        self.insert(data)
+        self.assertEqual(data, self.read())
+
     def test_nothing_to_insert(self):
         self.insert([])
         self.assertEqual([], self.read())
