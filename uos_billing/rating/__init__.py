@@ -15,10 +15,12 @@
 
 CloudKitty builds one instance per scope (project) and cycle, calls
 reload_config(period start) then process(frame) for every period. Here
-reload_config reads the price book (cached per process) and the project's
-orders once per period; process prices every point from memory and posts the
-period in one transaction; quote prices through the same code and writes
-nothing.
+the price book (cached per process) and the project's orders are read once
+per period: by reload_config, or, when this process posted the project's
+previous period, by the posting's own transaction (one query while nobody
+else wrote to the project). process prices every point from memory and
+posts the period in one transaction; quote prices through the same code and
+writes nothing.
 """
 
 import datetime
