@@ -20,7 +20,8 @@ bind processors and the driver's escaping; here the rows are taken column
 by column and each distinct value of a column is processed once, the rest
 being dict lookups and string formatting done in C (map, zip, str %):
 
-- SQLite: the processed rows go to sqlite3's executemany (in C);
+- SQLite: the processed rows go in multi-row INSERT statements of at most
+  SQLITE_ROWS rows (fewer statement steps than sqlite3's executemany);
 - MySQL/MariaDB with PyMySQL: the multi-row VALUES statement PyMySQL's
   executemany would send is built here, each distinct value escaped once
   by PyMySQL's own escaping (the distinct strings of a column in one
@@ -30,10 +31,15 @@ being dict lookups and string formatting done in C (map, zip, str %):
 
 import bisect
 import itertools
+import sqlite3
 import weakref
 
 #: PyMySQL's own limit for a rewritten executemany statement.
 MAX_STATEMENT = 1024000
+#: Most rows per SQLite INSERT statement; fewer when they would pass
+#: SQLite's limit on parameters or half its default limit on SQL length.
+SQLITE_ROWS = 10000
+SQLITE_MAX_SQL = 500000
 
 #: Joins the distinct strings of a column for one escaping call: PyMySQL
 #: leaves it as is in both of its escaping modes.
@@ -102,7 +108,27 @@ def _insert_sqlite(connection, table, columns, rows):
     by_name = dict(zip(columns, _columns(rows, len(columns))))
     values = _processed(table, keys, dialect,
                         [by_name[key] for key in keys])
-    connection.exec_driver_sql(sql, list(zip(*values)))
+    # Multi-row VALUES statements: fewer statement steps than executemany.
+    head, sep, row = sql.rpartition(' VALUES ')
+    per_statement = max(1, min(SQLITE_ROWS,
+                               _sqlite_variables(connection) // len(keys),
+                               SQLITE_MAX_SQL // (len(row) + 2)))
+    flat = list(itertools.chain.from_iterable(zip(*values)))
+    width = len(keys)
+    for start in range(0, len(rows), per_statement):
+        count = min(per_statement, len(rows) - start)
+        connection.exec_driver_sql(
+            head + sep + ', '.join([row] * count),
+            tuple(flat[start * width:(start + count) * width]))
+
+
+def _sqlite_variables(connection):
+    """How many parameters one SQLite statement may have."""
+    dbapi_connection = connection.connection.dbapi_connection
+    try:
+        return dbapi_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    except AttributeError:  # before Python 3.11
+        return 999
 
 
 def _literals(dbapi_connection, values):

@@ -75,6 +75,8 @@ class TestBulkInsert(base.DBTestCase):
     def test_split_into_statements(self):
         self.useFixture(base.fixtures.MonkeyPatch(
             'uos_billing.rating.db.sqlalchemy.bulk.MAX_STATEMENT', 2000))
+        self.useFixture(base.fixtures.MonkeyPatch(
+            'uos_billing.rating.db.sqlalchemy.bulk.SQLITE_ROWS', 7))
         data = rows()
         self.insert(data)
         self.assertEqual(sorted(data, key=lambda row: row[1]), self.read())
