@@ -23,7 +23,9 @@ posts the period in one transaction; quote prices through the same code and
 writes nothing.
 """
 
+import contextlib
 import datetime
+import gc
 
 from cloudkitty import rating
 from oslo_config import cfg
@@ -49,6 +51,27 @@ def _retry_on_race(exc):
     # Two processors opening the same account, or writing the same
     # idempotency key: the retry re-reads and finds the other's work.
     return isinstance(exc, db_exc.DBDuplicateEntry)
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Python's cyclic garbage collector paused while a period is posted.
+
+    A posting builds a few objects per point (the priced points, the lines,
+    the charge rows) that live until it ends; collections run meanwhile
+    only move them to the old generation, whose full collections then walk
+    everything the process holds (CloudKitty's frames). They are freed by
+    reference counting when the posting ends; the collector runs again
+    from there. Nothing else changes.
+    """
+    enabled = gc.isenabled()
+    if enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class BillingRating(rating.RatingProcessorBase):
@@ -148,7 +171,8 @@ class BillingRating(rating.RatingProcessorBase):
         if self._tenant_id is None:
             return self.quote(data)
         period = self._prepare(data, posting=True)
-        priced, events = self._post(data, period)
+        with _gc_paused():
+            priced, events = self._post(data, period)
         notifier.send(events)
         return priced
 
