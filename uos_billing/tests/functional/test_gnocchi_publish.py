@@ -326,3 +326,104 @@ class TestPublishBuiltSamples(GnocchiPublishBase):
             series = result[0]['measures']['measures']['aggregated']
             self.assertEqual(
                 self.expected(list(enumerate(values))), points(series))
+
+
+DOMAIN_XML = """\
+<domain type='test'>
+  <name>{domain}</name>
+  <uuid>{id}</uuid>
+  <memory unit='MiB'>{ram}</memory>
+  <vcpu>{vcpus}</vcpu>
+  <os><type arch='x86_64'>hvm</type></os>
+  <metadata>
+    <nova:instance xmlns:nova="http://openstack.org/xmlns/libvirt/nova/1.1">
+      <nova:name>{name}</nova:name>
+      <nova:flavor name="{flavor_name}" id="{flavor_id}">
+        <nova:memory>{ram}</nova:memory>
+        <nova:disk>{disk}</nova:disk>
+        <nova:swap>0</nova:swap>
+        <nova:ephemeral>0</nova:ephemeral>
+        <nova:vcpus>{vcpus}</nova:vcpus>
+      </nova:flavor>
+      <nova:owner>
+        <nova:user uuid="{user}">alice</nova:user>
+        <nova:project uuid="{project}">{project_name}</nova:project>
+      </nova:owner>
+      <nova:root type="image" uuid="{image}"/>
+    </nova:instance>
+  </metadata>
+</domain>
+"""
+
+
+class TestPublishPollsterSamples(GnocchiPublishBase):
+    """Samples of the real vm.state pollster on libvirt's test driver."""
+
+    def setUp(self):
+        super().setUp()
+        try:
+            import libvirt
+            from uos_billing.compute import pollsters
+        except ImportError as e:
+            self.skipTest('no vm.state pollster or libvirt: %s' % e)
+        from ceilometer.compute import discovery
+        self.libvirt = libvirt
+        self.connection = libvirt.open('test:///default')
+        self.addCleanup(self.connection.close)
+        self.discovery = discovery.InstanceDiscovery(self.conf)
+        self.pollster = pollsters.VMStatePollster(self.conf)
+
+    def define(self, name, flavor_name, vcpus, ram, disk):
+        vm = {'id': uuid_str(), 'name': name,
+              'domain': 'instance-%s' % uuid.uuid4().hex[:8],
+              'project': uuid_str(), 'project_name': 'project-' + name,
+              'user': uuid_str(), 'image': uuid_str(),
+              'flavor_id': uuid_str(), 'flavor_name': flavor_name,
+              'vcpus': vcpus, 'ram': ram, 'disk': disk}
+        domain = self.connection.defineXML(DOMAIN_XML.format(**vm))
+        self.addCleanup(self._undefine, domain)
+        domain.create()
+        return vm, domain
+
+    def _undefine(self, domain):
+        if domain.isActive():
+            domain.destroy()
+        domain.undefine()
+
+    def poll(self, step, vms):
+        """One polling cycle, stamped as the polling manager stamps it."""
+        ids = {vm['id'] for vm in vms}
+        instances = [i for i in self.discovery.discover(None)
+                     if i.id in ids]
+        self.assertEqual(ids, {i.id for i in instances})
+        samples = list(self.pollster.get_samples(None, {}, instances))
+        self.assertEqual(ids, {s.resource_id for s in samples})
+        for s in samples:
+            s.timestamp = self.at(step).isoformat()
+        self.publish(samples)
+
+    def test_domains_through_their_life(self):
+        a, dom_a = self.define('vm-a', 'm1.small', 1, 2048, 20)
+        b, dom_b = self.define('vm-b', 'm1.large', 4, 8192, 80)
+        vms = (a, b)
+        self.poll(0, vms)          # a running, b running
+        dom_a.suspend()
+        dom_b.shutdown()
+        self.poll(1, vms)          # a paused, b shut off
+        dom_a.resume()
+        dom_b.create()
+        self.poll(2, vms)          # a running, b running
+        dom_a.destroy()
+        self.poll(3, vms)          # a shut off, b running
+        self.gnocchi.wait_for_processing()
+
+        self.assertEqual(self.expected([(0, 1), (1, 3), (2, 1), (3, 5)]),
+                         self.measures(a['id'], 'last'))
+        self.assertEqual(self.expected([(0, 1), (1, 5), (2, 1), (3, 1)]),
+                         self.measures(b['id'], 'last'))
+        self.assertEqual(self.expected([(0, 1), (1, 1), (2, 1), (3, 1)]),
+                         self.measures(b['id'], 'count'))
+        for vm in vms:
+            self.assert_instance(
+                vm['id'], vm['project'], vm['user'], vm['flavor_name'],
+                vm['name'], vm['flavor_id'], vm['image'])
