@@ -21,7 +21,6 @@ from oslotest import base
 import testscenarios
 
 from ceilometer.compute import discovery
-from ceilometer.polling import plugin_base
 from ceilometer import sample
 from ceilometer import service
 
@@ -402,41 +401,3 @@ class TestThroughDiscovery(TestVMStateBase):
              md['image_ref'], md['flavor_id'], md['flavor_name'],
              md['vcpus'], md['ram'], md['disk'], md['state_name'],
              md['state_reason']))
-
-
-class TestWithoutLibvirt(base.BaseTestCase):
-
-    def setUp(self):
-        super().setUp()
-        self.CONF = service.prepare_service([], [])
-        # (fixtures.MockPatch would take None for "a MagicMock")
-        patcher = mock.patch(UTILS + '.libvirt', None)
-        patcher.start()
-        self.addCleanup(patcher.stop)
-        self.log = self.useFixture(fixtures.MockPatchObject(
-            pollsters, 'LOG')).mock
-
-    def test_refuses_to_load(self):
-        err = self.assertRaises(plugin_base.ExtensionLoadError,
-                                pollsters.VMStatePollster, self.CONF)
-        self.assertEqual(pollsters.NO_LIBVIRT, str(err.msg))
-        self.assertIn('libvirt-python', str(err.msg))
-        self.log.error.assert_called_once_with(pollsters.NO_LIBVIRT)
-
-    def test_agent_skips_it_and_starts(self):
-        from ceilometer.polling import manager
-        self.useFixture(fixtures.MockPatch('oslo_messaging.Notifier'))
-        agent = manager.AgentManager(0, self.CONF, namespaces=['compute'])
-        names = [ext.name for ext in agent.extensions]
-        self.assertNotIn('vm.state', names)
-        self.assertIn('power.state', names)
-        self.log.error.assert_called_once_with(pollsters.NO_LIBVIRT)
-
-
-class TestEntryPoint(base.BaseTestCase):
-
-    def test_registered_in_compute_namespace(self):
-        from stevedore import extension
-        mgr = extension.ExtensionManager('ceilometer.poll.compute')
-        self.assertIs(pollsters.VMStatePollster,
-                      mgr['vm.state'].plugin)
