@@ -89,7 +89,7 @@ class BillingRating(rating.RatingProcessorBase):
         Imported here, not at the top: the API's modules import this
         package's service layer, which imports this module first.
         """
-        from uos_billing.api import root
+        from uos_billing.rating.api import root
         return root.BillingController
 
     db_api = db_api.get_instance()

@@ -23,7 +23,7 @@ through that the funds did not cover), and every answer is 200, 201 or
 from concurrent import futures
 
 from uos_billing.tests import samples
-from uos_billing.tests.unit.api import base
+from uos_billing.tests.unit.rating.api import base
 
 D = samples.D
 PURCHASES = 20

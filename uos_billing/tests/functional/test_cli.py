@@ -42,11 +42,12 @@ POOR_PROJECT = 'b2c3d4e5f60718293a4b5c6d7e8f90a1'
 def billing_api_missing():
     """Why the billing API cannot be tested yet, or None.
 
-    The check: the module uos_billing.api.root exists and the billing
+    The check: the module uos_billing.rating.api.root exists and the billing
     rating module mounts a config_controller (its API).
     """
-    if importlib.util.find_spec('uos_billing.api.root') is None:
-        return 'the billing API has no controllers yet (uos_billing.api.root)'
+    if importlib.util.find_spec('uos_billing.rating.api.root') is None:
+        return ('the billing API has no controllers yet '
+                '(uos_billing.rating.api.root)')
     from uos_billing import rating
     if rating.BillingRating.config_controller is None:
         return ('the billing rating module mounts no API yet '

@@ -19,7 +19,7 @@ from cloudkitty.tests.gabbi import fixtures as ck_fixtures
 from cloudkitty.tests.gabbi import handlers as ck_handlers
 from gabbi import driver
 
-from uos_billing.tests.unit.api.gabbi import fixtures
+from uos_billing.tests.unit.rating.api.gabbi import fixtures
 
 TESTS_DIR = 'gabbits'
 

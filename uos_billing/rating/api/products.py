@@ -17,9 +17,9 @@ import pecan
 from pecan import rest
 import webob
 
-from uos_billing.api import base
-from uos_billing.api import schemas
-from uos_billing.api import views
+from uos_billing.rating.api import base
+from uos_billing.rating.api import schemas
+from uos_billing.rating.api import views
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating import products
 

@@ -29,9 +29,9 @@ import pecan
 import voluptuous as vol
 from webob import exc as webob_exc
 
-from uos_billing.api import policies
 from uos_billing.core import errors
 from uos_billing.core import money
+from uos_billing.rating.api import policies
 
 LOG = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ can neither read nor change A's orders, account, ledger or statement; a
 member cannot recharge, change credit limits or manage products.
 """
 
-from uos_billing.tests.unit.api import base
+from uos_billing.tests.unit.rating.api import base
 
 MEMBER = ['member', 'reader']
 

@@ -22,11 +22,11 @@ billing:<resource>:<action> policy, so that project members reach theirs.
 import pecan
 from pecan import rest
 
-from uos_billing.api import accounts
-from uos_billing.api import base
-from uos_billing.api import orders
-from uos_billing.api import products
-from uos_billing.api import quote
+from uos_billing.rating.api import accounts
+from uos_billing.rating.api import base
+from uos_billing.rating.api import orders
+from uos_billing.rating.api import products
+from uos_billing.rating.api import quote
 
 
 class BillingController(rest.RestController):

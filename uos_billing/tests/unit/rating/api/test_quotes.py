@@ -23,7 +23,7 @@ import datetime
 from uos_billing import rating
 from uos_billing.tests import base as test_base
 from uos_billing.tests import samples
-from uos_billing.tests.unit.api import base
+from uos_billing.tests.unit.rating.api import base
 
 D = samples.D
 DAY = 86400

@@ -19,9 +19,10 @@ import sys
 import fixtures
 from oslotest import base
 
-from uos_billing.api import policies
+from uos_billing.rating.api import policies
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..',
+                                    '..',
                                     '..', '..'))
 
 

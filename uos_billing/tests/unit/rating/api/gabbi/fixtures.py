@@ -34,7 +34,7 @@ PASTE = os.path.join(os.path.dirname(cloudkitty.tests.gabbi.__file__),
                      'gabbi_paste.ini')
 # The generated sample: every billing rule at its registered default.
 POLICY = os.path.abspath(os.path.join(
-    os.path.dirname(__file__), '..', '..', '..', '..', '..', 'etc',
+    os.path.dirname(__file__), '..', '..', '..', '..', '..', '..', 'etc',
     'uos-billing-policy.yaml.sample'))
 #: Every request of the gabbi tests happens at this instant.
 NOW = datetime.datetime(2026, 1, 15, 12, 0, tzinfo=datetime.timezone.utc)

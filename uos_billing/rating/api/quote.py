@@ -16,9 +16,9 @@
 import pecan
 from pecan import rest
 
-from uos_billing.api import base
-from uos_billing.api import schemas
-from uos_billing.api import views
+from uos_billing.rating.api import base
+from uos_billing.rating.api import schemas
+from uos_billing.rating.api import views
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating import quotes
 
