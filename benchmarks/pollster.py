@@ -53,7 +53,7 @@ from ceilometer.compute import discovery
 from ceilometer.polling import manager
 from ceilometer import service
 
-from uos_billing.tests.unit.compute import fakes
+from uos_billing.tests.unit.pollsters import fakes
 
 BAR = 1.5
 METERS = ('vm.state', 'power.state')

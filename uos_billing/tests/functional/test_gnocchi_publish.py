@@ -363,7 +363,7 @@ class TestPublishPollsterSamples(GnocchiPublishBase):
         super().setUp()
         try:
             import libvirt
-            from uos_billing.compute import pollsters
+            from uos_billing.pollsters import vm_state
         except ImportError as e:
             self.skipTest('no vm.state pollster or libvirt: %s' % e)
         from ceilometer.compute import discovery
@@ -371,7 +371,7 @@ class TestPublishPollsterSamples(GnocchiPublishBase):
         self.connection = libvirt.open('test:///default')
         self.addCleanup(self.connection.close)
         self.discovery = discovery.InstanceDiscovery(self.conf)
-        self.pollster = pollsters.VMStatePollster(self.conf)
+        self.pollster = vm_state.VMStatePollster(self.conf)
 
     def define(self, name, flavor_name, vcpus, ram, disk):
         vm = {'id': uuid_str(), 'name': name,

@@ -38,8 +38,8 @@ from oslotest import base
 from ceilometer.polling import manager
 from ceilometer import service
 
-from uos_billing.compute import pollsters
-from uos_billing.tests.unit.compute import fakes
+from uos_billing.pollsters import vm_state
+from uos_billing.tests.unit.pollsters import fakes
 
 URI = 'test:///default'
 ETC = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..',
@@ -129,8 +129,8 @@ class TestVMStateOnTestDriver(base.BaseTestCase):
 
     def test_pollster_loaded_from_entry_point(self):
         [ext] = [e for e in self.agent.extensions if e.name == 'vm.state']
-        self.assertIsInstance(ext.obj, pollsters.VMStatePollster)
-        self.assertEqual('uos_billing.compute.pollsters:VMStatePollster',
+        self.assertIsInstance(ext.obj, vm_state.VMStatePollster)
+        self.assertEqual('uos_billing.pollsters.vm_state:VMStatePollster',
                          ext.entry_point.value)
         # the shipped polling.yaml selects vm.state alone
         self.assertEqual(['vm.state'],

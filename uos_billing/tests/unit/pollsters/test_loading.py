@@ -23,7 +23,7 @@ from ceilometer.polling import manager
 from ceilometer.polling import plugin_base
 from ceilometer import service
 
-from uos_billing.compute import pollsters
+from uos_billing.pollsters import vm_state
 
 UTILS = 'ceilometer.compute.virt.libvirt.utils'
 
@@ -38,14 +38,14 @@ class TestWithoutLibvirt(base.BaseTestCase):
         patcher.start()
         self.addCleanup(patcher.stop)
         self.log = self.useFixture(fixtures.MockPatchObject(
-            pollsters, 'LOG')).mock
+            vm_state, 'LOG')).mock
 
     def test_refuses_to_load(self):
         err = self.assertRaises(plugin_base.ExtensionLoadError,
-                                pollsters.VMStatePollster, self.CONF)
-        self.assertEqual(pollsters.NO_LIBVIRT, str(err.msg))
+                                vm_state.VMStatePollster, self.CONF)
+        self.assertEqual(vm_state.NO_LIBVIRT, str(err.msg))
         self.assertIn('libvirt-python', str(err.msg))
-        self.log.error.assert_called_once_with(pollsters.NO_LIBVIRT)
+        self.log.error.assert_called_once_with(vm_state.NO_LIBVIRT)
 
     def test_agent_skips_it_and_starts(self):
         self.useFixture(fixtures.MockPatch('oslo_messaging.Notifier'))
@@ -53,12 +53,12 @@ class TestWithoutLibvirt(base.BaseTestCase):
         names = [ext.name for ext in agent.extensions]
         self.assertNotIn('vm.state', names)
         self.assertIn('power.state', names)
-        self.log.error.assert_called_once_with(pollsters.NO_LIBVIRT)
+        self.log.error.assert_called_once_with(vm_state.NO_LIBVIRT)
 
 
 class TestEntryPoint(base.BaseTestCase):
 
     def test_registered_in_compute_namespace(self):
         mgr = extension.ExtensionManager('ceilometer.poll.compute')
-        self.assertIs(pollsters.VMStatePollster,
+        self.assertIs(vm_state.VMStatePollster,
                       mgr['vm.state'].plugin)

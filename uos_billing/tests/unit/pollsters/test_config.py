@@ -23,8 +23,8 @@ from ceilometer.pipeline import sample as sample_pipeline
 from ceilometer.polling import manager
 from ceilometer import service
 
-from uos_billing.compute import pollsters
-from uos_billing.tests.unit.compute import test_pollsters
+from uos_billing.pollsters import vm_state
+from uos_billing.tests.unit.pollsters import test_vm_state
 
 ETC = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..',
                                    '..', '..', 'etc', 'ceilometer'))
@@ -107,16 +107,16 @@ class TestShippedCeilometerConfig(base.BaseTestCase):
                        if p.source.support_meter('vm.state')][0].publishers
         rd = publisher.metric_map['vm.state']
         self.CONF.set_override('host', 'compute-1')
-        instance = test_pollsters.make_instance(test_pollsters.UUID1)
-        pollster = pollsters.VMStatePollster.__new__(pollsters.VMStatePollster)
+        instance = test_vm_state.make_instance(test_vm_state.UUID1)
+        pollster = vm_state.VMStatePollster.__new__(vm_state.VMStatePollster)
         pollster.conf = self.CONF
         s = pollster.make_sample(instance, 5, 1)
         attributes = rd.sample_attributes(s)
         self.assertEqual(
             {'host': 'compute-1',
-             'image_ref': test_pollsters.IMAGE,
+             'image_ref': test_vm_state.IMAGE,
              'display_name': 'vm-1',
-             'flavor_id': test_pollsters.FLAVOR['id'],
+             'flavor_id': test_vm_state.FLAVOR['id'],
              'flavor_name': 'm1.small'},
             attributes)
         gnocchi_type = instance_type()

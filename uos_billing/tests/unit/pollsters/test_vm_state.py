@@ -24,8 +24,8 @@ from ceilometer.compute import discovery
 from ceilometer import sample
 from ceilometer import service
 
-from uos_billing.compute import pollsters
-from uos_billing.tests.unit.compute import fakes
+from uos_billing.pollsters import vm_state
+from uos_billing.tests.unit.pollsters import fakes
 
 UTILS = 'ceilometer.compute.virt.libvirt.utils'
 USER = 'a1f4684e58bd4c88aefd2ecb0783b497'
@@ -125,12 +125,12 @@ class TestVMStateBase(base.BaseTestCase):
             UTILS + '.new_libvirt_connection',
             side_effect=lambda conf: self.conn)).mock
         # Ceilometer's retry_on_disconnect waits 3 s, 6 s between tries.
-        for method in (pollsters.VMStatePollster._read_state,
-                       pollsters.VMStatePollster._connect):
+        for method in (vm_state.VMStatePollster._read_state,
+                       vm_state.VMStatePollster._connect):
             self.useFixture(fixtures.MockPatchObject(method.retry, 'sleep'))
         self.log = self.useFixture(fixtures.MockPatchObject(
-            pollsters, 'LOG')).mock
-        self.pollster = pollsters.VMStatePollster(self.CONF)
+            vm_state, 'LOG')).mock
+        self.pollster = vm_state.VMStatePollster(self.CONF)
 
     def add_domain(self, uuid, state=1, reason=1, error=None):
         domain = fakes.FakeDomain(uuid, 'instance-x', state, reason,
