@@ -1,0 +1,337 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""The ``uos_gnocchi`` collector: vm.state measures as billed seconds.
+
+A subclass of CloudKitty's Gnocchi collector. A metric of metrics.yml whose
+``extra_args`` hold ``state_reduction`` is collected here: the measures of
+every resource of the scope come in one aggregates request (grouped by
+resource), the resources' life bounds and attributes in one paged resource
+search, and ``uos_billing.core.states`` reduces each resource's measures to
+the seconds it spent in each state inside the period. One point per
+(resource, state): qty = seconds x factor + offset (exact Decimal), groupby
+with the state's name under ``state_key``, metadata with ``estimated`` and
+``gap_seconds``. Every other metric is CloudKitty's Gnocchi collector's.
+
+Example (etc/cloudkitty/metrics.yml)::
+
+    vm.state:
+      alt_name: instance
+      unit: hour
+      factor: 1/3600
+      groupby: [id, project_id, flavor_name, state]
+      metadata: [flavor_id, vcpus, ram, disk, image_ref, display_name, host]
+      extra_args:
+        resource_type: instance
+        aggregation_method: last      # the archive policy's method
+        force_granularity: 60         # the archive policy's granularity
+        state_reduction:
+          gap_threshold: 180          # default: 3 x force_granularity
+
+Errors: Gnocchi unreachable or answering 5xx raises (CloudKitty then leaves
+the period for its next cycle); a metric Gnocchi does not know yet is "no
+data".
+"""
+
+import datetime
+import decimal
+import fractions
+
+from cloudkitty import collector as ck_collector
+from cloudkitty.collector import gnocchi as ck_gnocchi
+from gnocchiclient import exceptions as gexceptions
+from oslo_config import cfg
+from oslo_log import log as logging
+import voluptuous
+from voluptuous import All
+from voluptuous import In
+from voluptuous import Length
+from voluptuous import Optional
+from voluptuous import Range
+from voluptuous import Required
+from voluptuous import Schema
+
+from uos_billing.core import clock
+from uos_billing.core import states
+
+LOG = logging.getLogger(__name__)
+CONF = cfg.CONF
+
+STATE_REDUCTION = 'state_reduction'
+DEFAULT_GAP_GRANULARITIES = 3
+# Aggregations that keep a state code a state code.
+STATE_AGGREGATION_METHODS = ('last', 'first', 'max', 'min')
+STATE_RE_AGGREGATION_METHODS = ('max', 'min')
+# Quantities are exact ratios of whole seconds.
+_QTY_CONTEXT = decimal.Context(prec=28)
+
+
+def _strict_int(value):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise voluptuous.Invalid('expected int')
+    return value
+
+
+def _reduction_options(value):
+    # ``state_reduction: true`` asks for the defaults.
+    if value is True:
+        return {}
+    return value
+
+
+STATE_REDUCTION_SCHEMA = All(_reduction_options, {
+    # Seconds without data longer than this are a gap: not billed.
+    Optional('gap_threshold'): All(_strict_int, Range(min=0)),
+    # The groupby key that carries the state's name.
+    Required('state_key', default='state'): All(str, Length(min=1)),
+    # State code -> name, replacing libvirt's names.
+    Optional('state_names'): {All(_strict_int, Range(min=0)):
+                              All(str, Length(min=1))},
+})
+
+STATE_EXTRA_SCHEMA = {
+    Required('extra_args'): {
+        Required('resource_type'): All(str, Length(min=1)),
+        Required('resource_key', default='id'): All(str, Length(min=1)),
+        Required('aggregation_method', default='last'):
+            In(STATE_AGGREGATION_METHODS),
+        Required('re_aggregation_method', default='max'):
+            In(STATE_RE_AGGREGATION_METHODS),
+        # No default: it must be the archive policy's granularity.
+        Required('force_granularity'): All(_strict_int, Range(min=1)),
+        Required(STATE_REDUCTION): STATE_REDUCTION_SCHEMA,
+    },
+}
+
+
+def _path(path):
+    return '.'.join(str(p) for p in path) or '(metric)'
+
+
+def _invalid(metric_name, error):
+    """A voluptuous error naming the metric and the key."""
+    errors = getattr(error, 'errors', None) or [error]
+    text = '; '.join('%s: %s' % (_path(e.path), e.error_message)
+                     for e in errors)
+    return voluptuous.Invalid('metric %s: %s' % (metric_name, text),
+                              path=[metric_name] + list(errors[0].path))
+
+
+def asks_for_states(metric):
+    extra_args = metric.get('extra_args')
+    return isinstance(extra_args, dict) and STATE_REDUCTION in extra_args
+
+
+def exact_qty(seconds, factor, offset):
+    """seconds x factor + offset as an exact Decimal."""
+    value = fractions.Fraction(seconds) * _fraction(factor) + _fraction(
+        offset)
+    return _QTY_CONTEXT.divide(decimal.Decimal(value.numerator),
+                               decimal.Decimal(value.denominator))
+
+
+def _fraction(number):
+    if isinstance(number, float):
+        # As CloudKitty's DataPoint reads a float: by its str().
+        return fractions.Fraction(str(number))
+    return fractions.Fraction(number)
+
+
+def _instant(value):
+    if value in (None, ''):
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return clock.instant(value)
+
+
+class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
+    """CloudKitty's Gnocchi collector plus state reduction."""
+
+    collector_name = 'uos_gnocchi'
+
+    @staticmethod
+    def check_configuration(conf):
+        """Validate metrics.yml; the state metrics with their own schema.
+
+        Raises a voluptuous error whose message names the metric and the
+        key at fault.
+        """
+        conf = Schema(ck_collector.CONF_BASE_SCHEMA)(conf)
+        base = Schema(ck_collector.METRIC_BASE_SCHEMA)
+        for metric_name, metrics in conf['metrics'].items():
+            for metric in (metrics if isinstance(metrics, list)
+                           else [metrics]):
+                try:
+                    base(metric)
+                except voluptuous.Invalid as e:
+                    raise _invalid(metric_name, e)
+        conf = ck_collector.BaseCollector.check_configuration(conf)
+
+        gnocchi_schema = Schema(ck_collector.METRIC_BASE_SCHEMA).extend(
+            ck_gnocchi.GNOCCHI_EXTRA_SCHEMA)
+        state_schema = Schema(ck_collector.METRIC_BASE_SCHEMA).extend(
+            STATE_EXTRA_SCHEMA)
+        output = {}
+        for metric_name, metric in conf.items():
+            states_wanted = asks_for_states(metric)
+            schema = state_schema if states_wanted else gnocchi_schema
+            try:
+                met = schema(metric)
+            except voluptuous.Invalid as e:
+                raise _invalid(metric_name.split('@#')[0], e)
+            extra_args = met['extra_args']
+            if extra_args['resource_key'] not in met['groupby']:
+                met['groupby'].append(extra_args['resource_key'])
+            if states_wanted:
+                UosGnocchiCollector._check_state_metric(metric_name, met)
+            output[metric_name] = met
+        return output
+
+    @staticmethod
+    def _check_state_metric(metric_name, met):
+        name = metric_name.split('@#')[0]
+        if met['mutate'] != 'NONE':
+            raise voluptuous.Invalid(
+                'metric %s: mutate: a state metric counts seconds, it '
+                'takes no mutate (got %s)' % (name, met['mutate']),
+                path=[name, 'mutate'])
+        extra_args = met['extra_args']
+        options = extra_args[STATE_REDUCTION]
+        granularity = extra_args['force_granularity']
+        options.setdefault('gap_threshold',
+                           DEFAULT_GAP_GRANULARITIES * granularity)
+        key = options['state_key']
+        if key in met['metadata']:
+            raise voluptuous.Invalid(
+                'metric %s: extra_args.state_reduction.state_key: %r is a '
+                'metadata key too' % (name, key),
+                path=[name, 'extra_args', STATE_REDUCTION, 'state_key'])
+        if key not in met['groupby']:
+            met['groupby'].append(key)
+
+    def fetch_all(self, metric_name, start, end,
+                  project_id=None, q_filter=None):
+        met = self.conf[metric_name]
+        if STATE_REDUCTION not in met['extra_args']:
+            return super().fetch_all(metric_name, start, end,
+                                     project_id=project_id,
+                                     q_filter=q_filter)
+        return self.fetch_states(metric_name, start, end,
+                                 project_id=project_id, q_filter=q_filter)
+
+    # State reduction
+
+    def _fetch_state_measures(self, metric_name, begin, end, project_id,
+                              q_filter):
+        """{resource id: [Measure]} of the scope, in one request."""
+        met = self.conf[metric_name]
+        extra_args = met['extra_args']
+        options = extra_args[STATE_REDUCTION]
+        granularity = extra_args['force_granularity']
+        resource_type = extra_args['resource_type']
+        resource_key = extra_args['resource_key']
+        # The measure before the period (within a gap's reach) and the one
+        # after it tell how far the first and the last measure reach.
+        reach = datetime.timedelta(
+            seconds=granularity + options['gap_threshold'])
+        query = self.build_query_parameters(project_id, q_filter,
+                                            resource_type)
+        operation = ['aggregate', extra_args['re_aggregation_method'],
+                     ['metric', metric_name.split('@#')[0],
+                      extra_args['aggregation_method']]]
+        try:
+            # use_history=False: the resource id is the group, whatever its
+            # revisions; with history Gnocchi would hide measures older
+            # than the resource's first revision.
+            results = self._conn.aggregates.fetch(
+                operation, resource_type=resource_type,
+                search=self.extend_filter(*query),
+                groupby=[resource_key], start=begin - reach,
+                stop=end + reach, granularity=granularity,
+                use_history=False)
+        except gexceptions.MetricNotFound:
+            LOG.info('[%s] %s: no such metric in Gnocchi yet',
+                     project_id, metric_name)
+            return {}
+        except gexceptions.BadRequest as e:
+            if 'Metrics not found' not in str(getattr(e, 'message', e)):
+                raise
+            LOG.info('[%s] %s: no such metric in Gnocchi yet',
+                     project_id, metric_name)
+            return {}
+        found = {}
+        of = states.Measure.of
+        for result in results:
+            resource_id = result['group'][resource_key]
+            aggregated = result['measures']['measures']['aggregated']
+            found.setdefault(resource_id, []).extend(
+                of(m[0], m[2]) for m in aggregated)
+        return found
+
+    def fetch_states(self, metric_name, start, end, project_id=None,
+                     q_filter=None):
+        """The state points of the scope for [start, end)."""
+        met = self.conf[metric_name]
+        extra_args = met['extra_args']
+        options = extra_args[STATE_REDUCTION]
+        period = clock.Window(start, end)
+        measures = self._fetch_state_measures(
+            metric_name, period.begin, period.end, project_id, q_filter)
+        if not measures:
+            return []
+        resources = self._fetch_resources(
+            metric_name, start, end, project_id=project_id,
+            q_filter=q_filter)
+        series = {}
+        for resource_id, vm_measures in measures.items():
+            resource = resources.get(resource_id)
+            if resource is None:
+                LOG.warning('[%s] %s: resource %s has measures but was not '
+                            'found between %s and %s; skipped', project_id,
+                            metric_name, resource_id, start, end)
+                continue
+            series[resource_id] = states.Series(
+                vm_measures, _instant(resource.get('started_at')),
+                _instant(resource.get('ended_at')))
+        usages = states.reduce_all(
+            series, period, extra_args['force_granularity'],
+            options['gap_threshold'])
+        return [point for resource_id, usage in usages.items()
+                for point in self._state_points(
+                    met, resources[resource_id], usage, start)]
+
+    def _state_points(self, met, resource, usage, start):
+        extra_args = met['extra_args']
+        options = extra_args[STATE_REDUCTION]
+        resource_key = extra_args['resource_key']
+        state_key = options['state_key']
+        names = options.get('state_names')
+        metadata = {k: resource.get(k, '') for k in met['metadata']}
+        metadata['estimated'] = usage.estimated
+        metadata['gap_seconds'] = usage.gap_seconds
+        points = []
+        for code in sorted(usage.seconds):
+            groupby = {}
+            for key in met['groupby']:
+                if key == state_key:
+                    groupby[key] = states.state_name(code, names)
+                elif key == resource_key:
+                    groupby[key] = resource[resource_key]
+                else:
+                    groupby[key] = resource.get(key, '')
+            qty = exact_qty(usage.seconds[code], met['factor'],
+                            met['offset'])
+            points.append(self._create_data_point(
+                met, qty, 0, groupby, dict(metadata), start))
+        return points
