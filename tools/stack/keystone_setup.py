@@ -101,12 +101,18 @@ def main(argv):
                    'name': name, 'type': type_, 'enabled': True}})['service'])
         for interface in ('public', 'internal', 'admin'):
             ks.endpoint(svc, interface, endpoint)
+    try:
+        with open(output) as f:
+            stack = json.load(f)
+    except (OSError, ValueError):
+        stack = {}
+    stack.update({'keystone_url': url, 'cloudkitty_url': cloudkitty_url,
+                  'gnocchi_url': gnocchi_url, 'projects': projects,
+                  'member_password': member_password,
+                  'admin_password': admin_password,
+                  'service_project_id': service['id']})
     with open(output, 'w') as f:
-        json.dump({'keystone_url': url, 'cloudkitty_url': cloudkitty_url,
-                   'gnocchi_url': gnocchi_url, 'projects': projects,
-                   'member_password': member_password,
-                   'admin_password': admin_password,
-                   'service_project_id': service['id']}, f, indent=2)
+        json.dump(stack, f, indent=2)
 
 
 if __name__ == '__main__':
