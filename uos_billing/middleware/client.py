@@ -178,7 +178,10 @@ class BillingClient(object):
                 raise Unavailable('%s %s: an answer that is not JSON' % (
                     method, path))
         error = _error(response)
-        if 400 <= response.status_code < 500 and error:
+        # The refusals the hold routes define; any other answer (404 or
+        # 405 of an API without them, 403 of a service user without the
+        # policy) is a failure.
+        if response.status_code in (400, 402, 409) and error:
             raise Refused(response.status_code, error)
         raise Unavailable('%s %s: HTTP %d %s' % (
             method, path, response.status_code, error.get('message', '')))
