@@ -176,11 +176,12 @@ class TestHolds(base.BaseTestCase):
         self.adapter.answers = [Response(402, {'error': error}),
                                 Response(503, {'error': {'code': 503}}),
                                 Response(403, 'forbidden'),
+                                Response(405, {'error': {'code': 405}}),
                                 ksa_exc.ConnectTimeout('slow')]
         exc = self.assertRaises(billing_client.Refused, self.client.hold, {})
         self.assertEqual((402, error), (exc.status, exc.error))
         self.assertEqual('insufficient funds', str(exc))
-        for i in range(3):
+        for i in range(4):
             self.assertRaises(billing_client.Unavailable, self.client.hold,
                               {})
 
