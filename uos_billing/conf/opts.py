@@ -98,7 +98,10 @@ def check(conf):
 
 
 def list_opts():
-    return [(GROUP, billing_opts)]
+    # Imported here: the admission filter's options pull in keystoneauth's
+    # loading, which the rating module does not need.
+    from uos_billing.conf import admission
+    return [(GROUP, billing_opts)] + admission.list_opts()
 
 
 register_opts(cfg.CONF)

@@ -51,7 +51,10 @@ class TestOpts(base.TestCase):
         self.assertEqual(D('-10'),
                          opts.default_low_balance_threshold(self.conf))
 
-    def test_list_opts_names_the_group(self):
-        [(group, options)] = opts.list_opts()
-        self.assertEqual('billing', group)
-        self.assertIn('default_currency', [o.name for o in options])
+    def test_list_opts_names_the_groups(self):
+        groups = dict(opts.list_opts())
+        self.assertEqual(['billing', 'billing_admission'], sorted(groups))
+        self.assertIn('default_currency',
+                      [o.name for o in groups['billing']])
+        self.assertIn('failure_policy',
+                      [o.name for o in groups['billing_admission']])
