@@ -91,20 +91,23 @@ wait_until() {
 
 http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
 
-# stop_service SERVICE: SIGTERM to its process group, SIGKILL after 15 s.
+# stop_service SERVICE: SIGTERM to its process group (SIGINT to
+# gnocchi-api, a uwsgi without --die-on-term that reloads on SIGTERM),
+# SIGKILL after 15 s.
 stop_service() {
-    local name=$1 pid i
+    local name=$1 pid i sig=TERM
+    [ "$name" = gnocchi-api ] && sig=INT
     if ! pid=$(service_pid "$name"); then
         rm -f "$(pidfile "$name")"
         return 0
     fi
-    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    kill "-$sig" -- "-$pid" 2>/dev/null || kill "-$sig" "$pid" 2>/dev/null || true
     for i in $(seq 1 50); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.3
     done
     if kill -0 "$pid" 2>/dev/null; then
-        echo "stack: $name ($pid) ignored SIGTERM: SIGKILL" >&2
+        echo "stack: $name ($pid) ignored SIG$sig: SIGKILL" >&2
     fi
     # Workers left behind in the group, by the leader's process id.
     kill -KILL -- "-$pid" 2>/dev/null || true

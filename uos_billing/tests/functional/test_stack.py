@@ -192,6 +192,10 @@ class TestStack(testtools.TestCase):
         self.pid('ceilometer-polling')
         self.pid('ceilometer-agent-notification')
         domain = self.stack['domains'][0]
+        # A measure of this run, not one left by an earlier start (the
+        # 60 s granularity rounds timestamps down to the minute).
+        since = time.strftime('%Y-%m-%dT%H:%M:%SZ',
+                              time.gmtime(time.time() - 60))
         deadline = time.monotonic() + 6 * POLL_INTERVAL + 90
         last = None
         while time.monotonic() < deadline:
@@ -202,7 +206,7 @@ class TestStack(testtools.TestCase):
                 if metric:
                     measures = self.gnocchi(
                         'GET', '/v1/metric/%s/measures' % metric,
-                        params={'aggregation': 'last'})
+                        params={'aggregation': 'last', 'start': since})
                     if measures:
                         self.assertEqual(domain['project'],
                                          resource['project_id'])
