@@ -56,17 +56,21 @@ class InsufficientFunds(BillingError):
     """Balance plus credit limit do not cover a payment (HTTP 402)."""
 
     def __init__(self, project_id, required, available, currency,
-                 places=2):
+                 places=2, held=None):
         self.project_id = project_id
         self.required = required
         self.available = available
         self.missing = required - available
         self.currency = currency
+        self.held = held
+        funds = 'balance + credit limit'
+        if held:
+            funds += ' - %s %s held' % (shown(held, places), currency)
         super().__init__(
             'insufficient funds for project %s: %s %s required, %s %s '
-            'available (balance + credit limit), %s %s missing' % (
+            'available (%s), %s %s missing' % (
                 project_id, shown(required, places), currency,
-                shown(available, places), currency,
+                shown(available, places), currency, funds,
                 shown(self.missing, places), currency))
 
 

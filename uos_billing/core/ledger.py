@@ -100,13 +100,19 @@ class AccountState:
         return self.balance + self.credit_limit
 
 
-def require_funds(project_id, state, amount, currency):
-    """Refuse a payment of amount that balance + credit limit can't cover."""
+def require_funds(project_id, state, amount, currency, held=money.ZERO):
+    """Refuse a payment of amount that balance + credit limit can't cover.
+
+    held is what the project's live funds holds set aside: it is not
+    available (uos_billing.core.holds).
+    """
     if state.status == FROZEN:
         raise errors.AccountFrozen(project_id)
-    if amount > state.available:
-        raise errors.InsufficientFunds(project_id, amount, state.available,
-                                       currency, money.minor_unit(currency))
+    available = money.CONTEXT.subtract(state.available, held)
+    if amount > available:
+        raise errors.InsufficientFunds(project_id, amount, available,
+                                       currency, money.minor_unit(currency),
+                                       held=held)
 
 
 def evaluate(state, at, previous_balance=None):
