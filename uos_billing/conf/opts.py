@@ -56,6 +56,14 @@ billing_opts = [
                      'the other groupby fields (e.g. state, flavor_name) '
                      'tell apart several points of one resource in one '
                      'period.'),
+    cfg.IntOpt('hold_ttl',
+               default=300,
+               min=1,
+               help='Seconds a funds hold (POST .../holds, placed by the '
+                    'admission filter before a prepaid server is created) '
+                    'sets its price aside. A hold not confirmed into an '
+                    'order within this time stops counting and shows as '
+                    'expired.'),
 ]
 
 

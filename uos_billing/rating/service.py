@@ -24,9 +24,11 @@ from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
+import sqlalchemy as sa
 
 from uos_billing.core import clock
 from uos_billing.core import errors
+from uos_billing.core import holds as core_holds
 from uos_billing.core import ledger
 from uos_billing.core import money
 from uos_billing.core import orders as core_orders
@@ -34,6 +36,7 @@ from uos_billing.core import rating as core_rating
 from uos_billing.core import terms
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
+from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.rating import notifier
 from uos_billing.rating import posting
 from uos_billing.rating import pricing
@@ -41,6 +44,24 @@ from uos_billing.rating import pricing
 
 def _now(now):
     return clock.instant(now or timeutils.utcnow(with_timezone=True))
+
+
+def held_funds(book, at, exclude=None):
+    """What the project's live funds holds set aside at instant at.
+
+    Read in the project's transaction, under its account lock: a hold or
+    a purchase that commits after it sees this one. exclude is a hold
+    that does not count (the one being confirmed).
+    """
+    hold = models.Hold
+    query = sa.select(hold.status, hold.expires_at, hold.amount).where(
+        hold.project_id == book.project_id, hold.status == core_holds.HELD,
+        hold.expires_at > clock.naive_utc(at))
+    if exclude is not None:
+        query = query.where(hold.id != exclude)
+    return core_holds.held_total(
+        [(status, clock.instant(expires_at), amount)
+         for status, expires_at, amount in book.session.execute(query)], at)
 
 
 def _is_race(exc):
@@ -100,12 +121,29 @@ class BillingService(object):
     @operation
     def buy(self, project_id, resource_id, service, product_id, mode, count,
             auto_renew=False, created_by=None, now=None):
-        """Buy count prepaid terms of mode for a resource (SPEC 4)."""
+        """Buy count prepaid terms of mode for a resource (SPEC 4).
+
+        The project's live funds holds are not available to pay it.
+        """
         now = _now(now)
         terms.check_mode_count(mode, count)
         if not resource_id:
             raise errors.InvalidInput('resource_id', 'must not be empty')
         product = self._product(product_id)
+        self.check_product(product, service, now)
+        price, unit_price = core_orders.term_price(product, mode, count)
+        with self.db.project_transaction(project_id, now) as book:
+            order = self.purchase(
+                book, resource_id, service, product, mode, count, price,
+                unit_price, auto_renew, now, created_by,
+                held=held_funds(book, now))
+            book.session.flush()
+            result = sql_api.row_dict(order)
+        return result, book.events
+
+    @staticmethod
+    def check_product(product, service, now):
+        """A product may be bought for service at now."""
         if product.service != service:
             raise errors.InvalidInput(
                 'service', 'product %s prices service %s, not %s' % (
@@ -114,24 +152,30 @@ class BillingService(object):
             raise errors.InvalidInput(
                 'product_id', 'product %s is not in effect at %s' % (
                     product.id, now.isoformat()))
-        price, unit_price = core_orders.term_price(product, mode, count)
-        with self.db.project_transaction(project_id, now) as book:
-            core_rating.check_currency(project_id, book.currency, product)
-            for order in book.active_orders(resource_id, service):
-                if order.mode != terms.ON_DEMAND:
-                    raise errors.Conflict(
-                        'resource %s already has the active %s order %s' % (
-                            resource_id, order.mode, order.id))
-            ledger.require_funds(project_id, book.state, price,
-                                 book.currency)
-            term = core_orders.first_term(now, mode, count)
-            order = self._open_prepaid_order(
-                book, resource_id, service, product, mode, count, unit_price,
-                bool(auto_renew), term.begin.day, term, price, now,
-                created_by, 'purchase')
-            book.session.flush()
-            result = sql_api.row_dict(order)
-        return result, book.events
+
+    def purchase(self, book, resource_id, service, product, mode, count,
+                 price, unit_price, auto_renew, now, created_by, held):
+        """The purchase of a prepaid term, inside the project's transaction.
+
+        What POST /orders and the confirmation of a funds hold share: the
+        checks (currency, no other prepaid order of the resource, an
+        unfrozen account whose funds not held cover price), then the
+        active order over the term from now and its order_payment entry.
+        held is what the project's other live holds set aside.
+        """
+        core_rating.check_currency(book.project_id, book.currency, product)
+        for order in book.active_orders(resource_id, service):
+            if order.mode != terms.ON_DEMAND:
+                raise errors.Conflict(
+                    'resource %s already has the active %s order %s' % (
+                        resource_id, order.mode, order.id))
+        core_holds.require_funds(book.project_id, book.state, price,
+                                 book.currency, held)
+        term = core_orders.first_term(now, mode, count)
+        return self._open_prepaid_order(
+            book, resource_id, service, product, mode, count, unit_price,
+            bool(auto_renew), term.begin.day, term, price, now,
+            created_by, 'purchase')
 
     def _product(self, product_id):
         try:

@@ -156,3 +156,35 @@ class Charge(Base):
     order_id = sa.Column(sa.String(36), nullable=True)
     product_id = sa.Column(sa.String(36), nullable=True)
     mode = sa.Column(sa.String(16), nullable=False)
+
+
+class Hold(Base):
+    """A prepaid term's price set aside until its resource exists.
+
+    Read and written under the project's account lock, like every other
+    write of the project. A hold is live while its status is held and its
+    expires_at is ahead (uos_billing.core.holds).
+    """
+    __tablename__ = 'billing_hold'
+    __table_args__ = (
+        # A project's live holds: held ones that have not expired.
+        sa.Index('ix_billing_hold_project_status_expires', 'project_id',
+                 'status', 'expires_at'),
+    )
+
+    id = sa.Column(sa.String(36), primary_key=True)
+    project_id = sa.Column(sa.String(64), nullable=False, index=True)
+    service = sa.Column(sa.String(64), nullable=False)
+    product_id = sa.Column(sa.String(36), nullable=False)
+    mode = sa.Column(sa.String(16), nullable=False)
+    count = sa.Column(sa.Integer, nullable=False)
+    amount = sa.Column(types.Money(), nullable=False)
+    currency = sa.Column(sa.String(3), nullable=False)
+    auto_renew = sa.Column(sa.Boolean, nullable=False, default=False)
+    status = sa.Column(sa.String(16), nullable=False)
+    expires_at = sa.Column(sa.DateTime, nullable=False)
+    resource_id = sa.Column(sa.String(255), nullable=True)
+    order_id = sa.Column(sa.String(36), nullable=True)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    created_by = sa.Column(sa.String(255), nullable=True)
+    updated_at = sa.Column(sa.DateTime, nullable=False)
