@@ -85,6 +85,16 @@ order_rules = [
           'order now.', 'POST', '/orders/{order_id}/renew'),
 ]
 
+hold_rules = [
+    _rule('hold:create', ADMIN, 'Set the price of a prepaid term aside '
+          'before its resource exists (the admission filter\'s service '
+          'user).', 'POST', '/holds'),
+    _rule('hold:confirm', ADMIN, 'Buy the held term for the resource that '
+          'was created.', 'POST', '/holds/{hold_id}/confirm'),
+    _rule('hold:release', ADMIN, 'Give the held funds back.',
+          'POST', '/holds/{hold_id}/release'),
+]
+
 quote_rules = [
     _rule('quote', ANY_USER, 'Price resources through the rating code, '
           'writing nothing.', 'POST', '/quotes'),
@@ -93,4 +103,4 @@ quote_rules = [
 
 def list_rules():
     return itertools.chain(product_rules, account_rules, order_rules,
-                           quote_rules)
+                           hold_rules, quote_rules)

@@ -24,6 +24,7 @@ from pecan import rest
 
 from uos_billing.rating.api import accounts
 from uos_billing.rating.api import base
+from uos_billing.rating.api import holds
 from uos_billing.rating.api import orders
 from uos_billing.rating.api import products
 from uos_billing.rating.api import quote
@@ -34,6 +35,7 @@ class BillingController(rest.RestController):
     products = products.ProductsController()
     accounts = accounts.AccountsController()
     orders = orders.OrdersController()
+    holds = holds.HoldsController()
     # Not "quote": CloudKitty's RatingController routes every POST whose
     # last path segment is "quote" to its own quote action (a pecan custom
     # action), whatever the path before it.

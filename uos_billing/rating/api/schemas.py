@@ -129,6 +129,20 @@ ORDER_CREATE = vol.Schema({
 
 ORDER_UPDATE = vol.Schema({vol.Required('auto_renew'): flag})
 
+HOLD_FIELD = vol.Any(str, int, None, msg='expected a string')
+
+HOLD_CREATE = vol.Schema({
+    'project_id': TEXT,
+    vol.Required('service'): TEXT,
+    vol.Required('mode'): one_of(terms.PREPAID_MODES),
+    vol.Required('count'): integer,
+    'auto_renew': flag,
+    'fields': {str: HOLD_FIELD},
+    'product_id': TEXT,
+})
+
+HOLD_CONFIRM = vol.Schema({vol.Required('resource_id'): TEXT})
+
 QUOTE_ITEM = {
     vol.Required('service'): TEXT,
     vol.Required('qty'): ANY_MONEY,
