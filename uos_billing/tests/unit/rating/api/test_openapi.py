@@ -45,7 +45,7 @@ DESCRIPTION = os.path.normpath(os.path.join(
     HERE, '..', '..', '..', '..', '..', 'doc', 'api', 'billing.yaml'))
 METHODS = ('get', 'put', 'post', 'delete', 'patch')
 TABLES = ('billing_product', 'billing_account', 'billing_ledger',
-          'billing_order')
+          'billing_order', 'billing_hold')
 SQLITE_ONLY = [('sqlite', {'backend': 'sqlite'})]
 
 
@@ -217,6 +217,35 @@ class TestDescription(base.APITestCase):
         c('DELETE', '/products/{product_id}', '/products/' + pid,
           status=409)
 
+        hold = c('POST', '/holds', body={
+            'project_id': 'p1', 'service': 'instance', 'mode': 'monthly',
+            'count': 1, 'auto_renew': False, 'product_id': pid,
+            'fields': {'flavor_id': '1', 'flavor_name': 'm1.small'}},
+            status=201)
+        c('POST', '/holds', body={
+            'project_id': 'p1', 'service': 'instance', 'mode': 'yearly',
+            'count': 10, 'product_id': pid}, status=402)
+        c('POST', '/holds', body={
+            'project_id': 'p1', 'service': 'instance', 'mode': 'monthly',
+            'count': 1, 'fields': {'flavor_name': 'm1.huge'}}, status=400)
+        hid = hold['id']
+        c('POST', '/holds/{hold_id}/confirm', '/holds/%s/confirm' % hid,
+          {'resource_id': 'vm-3'}, status=201)
+        c('POST', '/holds/{hold_id}/confirm', '/holds/%s/confirm' % hid,
+          {'resource_id': 'vm-3'})
+        c('POST', '/holds/{hold_id}/release', '/holds/%s/release' % hid,
+          status=409)
+        spare_hold = c('POST', '/holds', body={
+            'project_id': 'p1', 'service': 'instance', 'mode': 'monthly',
+            'count': 1, 'product_id': pid}, status=201)
+        c('POST', '/holds/{hold_id}/release',
+          '/holds/%s/release' % spare_hold['id'])
+        c('POST', '/holds/{hold_id}/confirm',
+          '/holds/%s/confirm' % spare_hold['id'], {'resource_id': 'vm-4'},
+          status=409)
+        c('POST', '/holds/{hold_id}/release', '/holds/nope/release',
+          status=404)
+
         c('GET', '/accounts/{project_id}/transactions',
           '/accounts/p1/transactions?kind=recharge&limit=1')
         c('GET', '/accounts/{project_id}/statement',
@@ -305,9 +334,13 @@ class TestFuzz(base.APITestCase):
             'project_id': 'p1', 'resource_id': 'vm-1',
             'service': 'instance', 'product_id': product['id'],
             'mode': 'monthly', 'count': 1}, status=201)
+        hold = self.ok('POST', '/holds', {
+            'project_id': 'p1', 'service': 'instance', 'mode': 'monthly',
+            'count': 1, 'fields': {'flavor_name': 'm1.small'}}, status=201)
         self.known = {'product_id': [product['id']],
                       'project_id': ['p1', 'p2'],
-                      'order_id': [order['id']]}
+                      'order_id': [order['id']],
+                      'hold_id': [hold['id']]}
         self.failures = {}
         self.unsatisfiable = []
 
