@@ -31,7 +31,7 @@ import testscenarios
 from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.tests import base
 
-HEAD = '7b1c0e5a2d41'
+HEAD = '3e8d2f9a6c17'
 
 
 class TestDbsync(testscenarios.WithScenarios, base.TestCase):
