@@ -229,7 +229,7 @@ class BillingService(object):
             price, unit_price = core_orders.term_price(
                 successor, order.mode, order.count)
             ledger.require_funds(project_id, book.state, price,
-                                 book.currency)
+                                 book.currency, held=held_funds(book, now))
             posting.pay_next_term(book, order, successor, price,
                                   unit_price, created_by)
             book.session.flush()
@@ -291,8 +291,12 @@ class BillingService(object):
                     full, [window for _paid, window in payments], now,
                     old.mode, old.count, old.anchor_day)
                 state = book.state
+                # Money set aside by live holds is not the project's to
+                # spend on the new term.
+                available = money.CONTEXT.subtract(
+                    state.available, held_funds(book, now))
                 if core_orders.can_pay(state.status == ledger.FROZEN, price,
-                                       state.available):
+                                       available):
                     new_order = self._open_prepaid_order(
                         book, old.resource_id, old.service, new_product,
                         old.mode, old.count, unit_price, old.auto_renew,

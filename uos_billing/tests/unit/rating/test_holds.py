@@ -193,6 +193,37 @@ class TestBuyBesideHolds(HoldTestCase):
         self.assertEqual(D('5'), self.balance())
 
 
+class TestOtherPaymentsRespectHolds(HoldTestCase):
+    """Renewing or changing the flavor of a term spends no held money."""
+
+    def setUp(self):
+        super().setUp()
+        self.svc.recharge('acme', '30')
+        self.order = self.svc.buy('acme', 'vm-1', 'instance', 'small',
+                                  'monthly', 1, now=NOV5)
+        # 20 left, all of it held for two months of m1.small.
+        self.held = self.hold(count=2)
+
+    def test_renew(self):
+        before = self.snapshot()
+        e = self.assertRaises(errors.InsufficientFunds, self.svc.renew,
+                              'acme', self.order['id'], now=later(1))
+        self.assertEqual((D('10'), D('0'), D('20')),
+                         (e.required, e.available, e.held))
+        self.assertEqual(before, self.snapshot())
+        self.holds.release(self.held['id'], now=later(2))
+        self.svc.renew('acme', self.order['id'], now=later(3))
+        self.assertEqual(D('10'), self.balance())
+
+    def test_flavor_change_falls_back_to_on_demand(self):
+        result = self.svc.change_flavor('acme', self.order['id'], 'medium',
+                                        now=later(1))
+        # The refund (almost all of 10.00) and the 0 not held do not pay
+        # the rest of a medium term (almost 25.00): on demand from now.
+        self.assertIsNone(result['new_order'])
+        self.assertEqual('closed', result['closed_order']['status'])
+
+
 class TestConfirm(HoldTestCase):
 
     def setUp(self):
