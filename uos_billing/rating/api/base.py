@@ -73,6 +73,25 @@ def authorize(action, project_id=None):
         raise Refused(403, str(exc))
 
 
+def owned(kind, ident, row, action):
+    """row, once the caller may act on it (another project's is a 404)."""
+    try:
+        authorize(action, row['project_id'])
+    except Refused:
+        # Another project's object does not exist, as far as you know.
+        raise errors.NotFound(kind, ident)
+    return row
+
+
+def target_project(fields):
+    """The body's project_id (removed from it), else the token's project."""
+    project_id = fields.pop('project_id', None) or context().project_id
+    if not project_id:
+        raise errors.InvalidInput('project_id', 'is required: the token has '
+                                                'no project')
+    return project_id
+
+
 def is_admin():
     return bool(context().is_admin)
 

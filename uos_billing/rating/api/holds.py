@@ -21,7 +21,6 @@ the server's order or releases it.
 import pecan
 from pecan import rest
 
-from uos_billing.core import errors
 from uos_billing.rating.api import base
 from uos_billing.rating.api import schemas
 from uos_billing.rating.api import views
@@ -37,13 +36,7 @@ def hold_view(row):
 
 
 def _owned_hold(hold_id, action):
-    """The hold, once the caller may act on it (404 when it may not)."""
-    hold = holds.get_hold(hold_id)
-    try:
-        base.authorize(action, hold['project_id'])
-    except base.Refused:
-        raise errors.NotFound('hold', hold_id)
-    return hold
+    return base.owned('hold', hold_id, holds.get_hold(hold_id), action)
 
 
 class HoldsController(rest.RestController):
@@ -54,11 +47,7 @@ class HoldsController(rest.RestController):
     @base.handled
     def post(self):
         fields = base.validate(schemas.HOLD_CREATE, base.body())
-        project_id = fields.pop('project_id', None) or \
-            base.context().project_id
-        if not project_id:
-            raise errors.InvalidInput('project_id', 'is required: the token '
-                                                    'has no project')
+        project_id = base.target_project(fields)
         base.authorize('hold:create', project_id)
         hold = holds.HoldService().hold(
             project_id, fields.pop('service'),

@@ -16,7 +16,6 @@
 import pecan
 from pecan import rest
 
-from uos_billing.core import errors
 from uos_billing.rating.api import base
 from uos_billing.rating.api import schemas
 from uos_billing.rating.api import views
@@ -29,14 +28,8 @@ def _billing():
 
 
 def _owned_order(order_id, action):
-    """The order, once the caller may act on it (404 when it may not)."""
-    order = db_api.get_instance().get_order_row(order_id)
-    try:
-        base.authorize(action, order['project_id'])
-    except base.Refused:
-        # Another project's order does not exist, as far as you know.
-        raise errors.NotFound('order', order_id)
-    return order
+    return base.owned('order', order_id,
+                      db_api.get_instance().get_order_row(order_id), action)
 
 
 class OrdersController(rest.RestController):
@@ -69,11 +62,7 @@ class OrdersController(rest.RestController):
     @base.handled
     def post(self):
         fields = base.validate(schemas.ORDER_CREATE, base.body())
-        project_id = fields.pop('project_id', None) or \
-            base.context().project_id
-        if not project_id:
-            raise errors.InvalidInput('project_id', 'is required: the token '
-                                                    'has no project')
+        project_id = base.target_project(fields)
         base.authorize('order:create', project_id)
         order = _billing().buy(project_id, created_by=base.context().user_id,
                                **fields)
