@@ -85,17 +85,7 @@ def state_at(index, minute):
 
 
 def load(client, vms, begin):
-    client.archive_policy.create({
-        'name': 'uos-billing-state', 'back_window': 0,
-        'aggregation_methods': ['last', 'count'],
-        'definition': [{'granularity': '60s', 'timespan': '90 days'}]})
-    string = {'type': 'string', 'min_length': 0, 'max_length': 255}
-    client.resource_type.create({'name': 'instance', 'attributes': {
-        'display_name': dict(string, required=True),
-        'flavor_id': dict(string, required=True),
-        'flavor_name': dict(string, required=True),
-        'host': dict(string, required=False),
-        'image_ref': dict(string, required=False)}})
+    gnocchi_fixture.create_vm_state_schema(client)
     ids = []
     for i in range(vms):
         vm = uuidutils.generate_uuid()

@@ -47,6 +47,7 @@ from keystoneauth1 import session as ks_session
 from oslo_utils import uuidutils
 import requests
 import sqlalchemy as sa
+import yaml
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.dirname(os.path.abspath(__file__)))))
@@ -94,6 +95,32 @@ def _die_with_parent():
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         pass
+
+
+SHIPPED_RESOURCES = os.path.join(REPO, 'etc', 'ceilometer',
+                                 'uos_billing_gnocchi_resources.yaml')
+# Gnocchi's instance type as ceilometer-upgrade creates it.
+_STRING = {'type': 'string', 'min_length': 0, 'max_length': 255}
+INSTANCE_TYPE = {'name': 'instance', 'attributes': {
+    'display_name': dict(_STRING, required=True),
+    'flavor_id': dict(_STRING, required=True),
+    'flavor_name': dict(_STRING, required=True),
+    'host': dict(_STRING, required=False),
+    'image_ref': dict(_STRING, required=False)}}
+
+
+def create_vm_state_schema(client):
+    """The shipped archive policy and the instance type, without Ceilometer.
+
+    For tests and benchmarks that write vm.state measures themselves
+    instead of running ceilometer-upgrade and the publisher.
+    """
+    # Created as Ceilometer's publisher creates it: the file's definition
+    # as it is ("60 seconds", "90 days").
+    with open(SHIPPED_RESOURCES) as shipped:
+        policy = yaml.safe_load(shipped)['archive_policies'][0]
+    client.archive_policy.create(policy)
+    client.resource_type.create(INSTANCE_TYPE)
 
 
 class GnocchiError(Exception):
