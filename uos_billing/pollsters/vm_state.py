@@ -50,23 +50,15 @@ from ceilometer.compute.virt.libvirt import utils as libvirt_utils
 from ceilometer.polling import plugin_base
 from ceilometer import sample
 
+from uos_billing.core import states as core_states
+
 LOG = log.getLogger(__name__)
 
 METER_NAME = 'vm.state'
-UNKNOWN = 'unknown'
-
-# libvirt's virDomainState names, lower-cased; constants are not taken from
-# the libvirt module so that the tables exist (and are tested) without it.
-STATE_NAMES = {
-    0: 'nostate',
-    1: 'running',
-    2: 'blocked',
-    3: 'paused',
-    4: 'shutdown',
-    5: 'shutoff',
-    6: 'crashed',
-    7: 'pmsuspended',
-}
+# libvirt's state codes and names are a billing fact (the collector prices
+# by them): one table, in uos_billing.core.states.
+STATE_NAMES = core_states.STATE_NAMES
+UNKNOWN = core_states.UNKNOWN
 
 # The reason codes of each state (virDomain<State>Reason), by position.
 STATE_REASONS = {
@@ -101,7 +93,7 @@ _CONNECTION = object()
 
 def state_name(state):
     """libvirt's name of a state code, ``unknown`` for a code it lacks."""
-    return STATE_NAMES.get(state, UNKNOWN)
+    return core_states.state_name(state)
 
 
 def reason_name(state, reason):
