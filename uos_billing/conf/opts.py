@@ -109,7 +109,10 @@ def list_opts():
     # Imported here: the admission filter's options pull in keystoneauth's
     # loading, which the rating module does not need.
     from uos_billing.conf import admission
-    return [(GROUP, billing_opts)] + admission.list_opts()
+    from uos_billing.conf import checker
+    from uos_billing.conf import enforcement
+    return ([(GROUP, billing_opts)] + admission.list_opts() +
+            enforcement.list_opts() + checker.list_opts())
 
 
 register_opts(cfg.CONF)

@@ -188,3 +188,32 @@ class Hold(Base):
     created_at = sa.Column(sa.DateTime, nullable=False)
     created_by = sa.Column(sa.String(255), nullable=True)
     updated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class EnforcementAction(Base):
+    """What the enforcement ladder and the checker did, who and why.
+
+    Append-only. Written under the project's account lock; the unique
+    idempotency_key makes each action happen at most once (a warning per
+    owed episode, a stop per server and episode, one undo per stop, one
+    notice per prepaid term...). dry_run rows say what would have been
+    done.
+    """
+    __tablename__ = 'billing_enforcement_action'
+    __table_args__ = (
+        sa.Index('ix_billing_enforcement_action_project_resource',
+                 'project_id', 'resource_id'),
+    )
+
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
+                   primary_key=True, autoincrement=True)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    resource_id = sa.Column(sa.String(255), nullable=True)
+    action = sa.Column(sa.String(32), nullable=False)
+    reason = sa.Column(sa.Text, nullable=False)
+    actor = sa.Column(sa.String(255), nullable=False)
+    dry_run = sa.Column(sa.Boolean, nullable=False, default=False)
+    # JSON object of the figures behind the action (owed_since, amounts).
+    detail = sa.Column(sa.Text, nullable=True)
+    idempotency_key = sa.Column(sa.String(255), nullable=False, unique=True)
+    created_at = sa.Column(sa.DateTime, nullable=False)

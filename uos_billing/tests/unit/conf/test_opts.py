@@ -53,7 +53,8 @@ class TestOpts(base.TestCase):
 
     def test_list_opts_names_the_groups(self):
         groups = dict(opts.list_opts())
-        self.assertEqual(['billing', 'billing_admission'], sorted(groups))
+        self.assertEqual(['billing', 'billing_admission', 'billing_checker',
+                          'billing_enforcement'], sorted(groups))
         self.assertIn('default_currency',
                       [o.name for o in groups['billing']])
         self.assertIn('failure_policy',

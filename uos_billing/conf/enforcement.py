@@ -1,0 +1,93 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Options of the enforcement ladder (``[billing_enforcement]``).
+
+Read by the CloudKitty processor (the ladder runs after each posted
+period) and by the CloudKitty API (a recharge that restores an account
+starts what billing stopped), from cloudkitty.conf.
+
+The credentials and the way to Nova are keystoneauth's usual options in
+the same group (``auth_type``, ``auth_url``, ``username``...,
+``timeout``, ``cafile``..., ``service_type``, ``valid_interfaces``,
+``region_name``, ``endpoint_override``), loaded with
+``keystoneauth1.loading`` as Nova loads those of its service clients. The
+user needs the admin role: it lists, stops and starts other projects'
+servers.
+"""
+
+import copy
+
+from keystoneauth1 import loading as ks_loading
+from oslo_config import cfg
+
+GROUP = 'billing_enforcement'
+
+enforcement_opts = [
+    cfg.BoolOpt('enabled',
+                default=False,
+                help='Run the enforcement ladder of owed accounts after '
+                     'each posted period: warn (notification), then, once '
+                     'grace_period is over, stop the project\'s running '
+                     'servers (never those under a paid prepaid term, '
+                     'never delete). A recharge that restores the account '
+                     'starts again the servers billing stopped. New '
+                     'resources are refused by the admission filter '
+                     'whatever this says.'),
+    cfg.IntOpt('grace_period',
+               default=3 * 86400,
+               min=0,
+               help='Seconds an account may stay owed (from its '
+                    'owed_since) before its running servers are stopped.'),
+    cfg.BoolOpt('dry_run',
+                default=False,
+                help='Log and record (as dry-run) what the ladder would '
+                     'do, without stopping or starting anything and '
+                     'without notifications.'),
+    cfg.StrOpt('actor',
+               default='uos-billing-enforcement',
+               help='Name recorded as the actor of the ladder\'s '
+                    'actions.'),
+]
+
+KSA_DEFAULTS = {
+    'timeout': 30.0,
+    'service_type': 'compute',
+    'valid_interfaces': ['internal', 'public'],
+}
+
+
+def register_opts(conf):
+    conf.register_opts(enforcement_opts, group=GROUP)
+    ks_loading.register_session_conf_options(conf, GROUP)
+    ks_loading.register_auth_conf_options(conf, GROUP)
+    ks_loading.register_adapter_conf_options(conf, GROUP)
+    for name, value in KSA_DEFAULTS.items():
+        conf.set_default(name, value, group=GROUP)
+
+
+def list_opts():
+    """The group's options for oslo-config-generator (password auth)."""
+    ksa = []
+    for opt in (ks_loading.get_session_conf_options() +
+                ks_loading.get_auth_common_conf_options() +
+                ks_loading.get_auth_plugin_conf_options('password') +
+                ks_loading.get_adapter_conf_options()):
+        opt = copy.deepcopy(opt)
+        if opt.dest in KSA_DEFAULTS:
+            opt.default = KSA_DEFAULTS[opt.dest]
+        ksa.append(opt)
+    return [(GROUP, enforcement_opts + ksa)]
+
+
+register_opts(cfg.CONF)
