@@ -36,6 +36,7 @@ from oslo_utils import timeutils
 
 from uos_billing.conf import opts
 from uos_billing.core import clock
+from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
 from uos_billing.rating import notifier
@@ -174,6 +175,7 @@ class BillingRating(rating.RatingProcessorBase):
         with _gc_paused():
             priced, events = self._post(data, period)
         notifier.send(events)
+        enforcement.after_posting(self._tenant_id)
         return priced
 
     @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True,
