@@ -34,6 +34,7 @@ from uos_billing.core import money
 from uos_billing.core import orders as core_orders
 from uos_billing.core import rating as core_rating
 from uos_billing.core import terms
+from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
 from uos_billing.rating.db.sqlalchemy import models
@@ -78,6 +79,7 @@ def operation(func):
     def wrapper(*args, **kwargs):
         result, events = retried(*args, **kwargs)
         notifier.send(events)
+        enforcement.after_commit(events)
         return result
     return wrapper
 
