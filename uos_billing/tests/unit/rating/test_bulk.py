@@ -17,6 +17,7 @@ import datetime
 import decimal
 
 from cloudkitty import db as ck_db
+from oslo_db import exception as db_exc
 import sqlalchemy as sa
 
 from uos_billing.rating.db.sqlalchemy import bulk
@@ -52,7 +53,7 @@ def rows():
     return out
 
 
-class TestBulkInsert(base.DBTestCase):
+class BulkTestCase(base.DBTestCase):
 
     def read(self):
         with ck_db.session_for_read() as session:
@@ -66,6 +67,9 @@ class TestBulkInsert(base.DBTestCase):
         with ck_db.session_for_write() as session:
             bulk.insert(session.connection(), models.Charge.__table__,
                         COLUMNS, data)
+
+
+class TestBulkInsert(BulkTestCase):
 
     def test_values_round_trip(self):
         data = rows()
@@ -92,3 +96,49 @@ class TestBulkInsert(base.DBTestCase):
     def test_nothing_to_insert(self):
         self.insert([])
         self.assertEqual([], self.read())
+
+    def test_scales_and_nulls_of_varying_columns(self):
+        # The table value constructor's column takes the widest of its
+        # values: every Decimal comes back exact, a NULL stays NULL.
+        data = [['p', 'r%d' % i, 'instance', '', T0, T1, qty, i,
+                 amount, order_id, None, 'on_demand']
+                for i, (qty, amount, order_id) in enumerate([
+                    (D('1'), D('0.000000001'), None),
+                    (D('123456789.123456789'), D('7'), 'o1'),
+                    (D('0.5'), D('-0.25'), None)])]
+        self.insert(data)
+        self.assertEqual(data, self.read())
+
+    def test_duplicate_line_is_refused_whole(self):
+        data = rows()[:20]
+        self.insert(data)
+        self.assertRaises(db_exc.DBDuplicateEntry, self.insert,
+                          rows()[19:25])
+        self.assertEqual(sorted(data, key=lambda row: row[1]), self.read())
+
+
+class TestMariaDBStatement(BulkTestCase):
+    """The statement bulk sends to MariaDB (other backends bind values)."""
+
+    scenarios = [('mysql', {'backend': 'mysql'})]
+
+    def test_constant_columns_sent_once(self):
+        statements = []
+
+        def record(conn, cursor, statement, *args):
+            statements.append(statement)
+
+        with ck_db.session_for_write() as session:
+            connection = session.connection()
+            sa.event.listen(connection, 'before_cursor_execute', record)
+            data = rows()[13:]
+            bulk.insert(connection, models.Charge.__table__, COLUMNS, data)
+            sa.event.remove(connection, 'before_cursor_execute', record)
+        inserts = [s for s in statements if s.startswith('INSERT')]
+        self.assertEqual(1, len(inserts))
+        # 'flavor_name=m1.small' and 'on_demand' are in every row, once in
+        # the statement; each resource id is in it once, in its row.
+        self.assertEqual(1, inserts[0].count("'on_demand'"))
+        self.assertEqual(1, inserts[0].count("'flavor_name=m1.small'"))
+        self.assertEqual(300, inserts[0].count("('same"))
+        self.assertEqual(sorted(data, key=lambda row: row[1]), self.read())
