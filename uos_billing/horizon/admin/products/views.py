@@ -1,0 +1,115 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Views of the Products panel."""
+
+from django.urls import reverse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms as horizon_forms
+from horizon import tables as horizon_tables
+
+from uos_billing.horizon.admin.products import forms
+from uos_billing.horizon.admin.products import tables
+from uos_billing.horizon import api
+from uos_billing.horizon import api_errors
+
+INDEX_URL = 'horizon:admin:billing_products:index'
+
+
+class IndexView(horizon_tables.DataTableView):
+    table_class = tables.ProductsTable
+    template_name = 'uos_billing/products/index.html'
+    page_title = _('Products')
+
+    def has_more_data(self, table):
+        return self._more
+
+    def get_data(self):
+        self._more = False
+        try:
+            products, self._more = api.product_list(
+                self.request, marker=self.request.GET.get('marker'))
+        except api_errors.BillingAPIError as error:
+            api_errors.report(self.request, error,
+                              _('The price book could not be listed.'))
+            return []
+        return products
+
+
+class CreateProductView(horizon_forms.ModalFormView):
+    form_class = forms.CreateProductForm
+    template_name = 'uos_billing/products/create.html'
+    modal_id = 'create_product_modal'
+    form_id = 'create_product_form'
+    modal_header = _('Create a product')
+    page_title = _('Create a product')
+    submit_label = _('Create')
+    submit_url = reverse_lazy('horizon:admin:billing_products:create')
+    success_url = reverse_lazy(INDEX_URL)
+
+
+class _ProductView(horizon_forms.ModalFormView):
+    success_url = reverse_lazy(INDEX_URL)
+
+    def get_product(self):
+        if not hasattr(self, '_product'):
+            try:
+                self._product = api.product_get(self.request,
+                                                self.kwargs['product_id'])
+            except api_errors.BillingAPIError as error:
+                api_errors.report(self.request, error,
+                                  _('The product could not be shown.'))
+                raise exceptions.Http302(reverse(INDEX_URL))
+        return self._product
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context['product'] = self.get_product()
+        context['submit_url'] = reverse(self.submit_url_name,
+                                        args=(self.kwargs['product_id'],))
+        return context
+
+
+class EditProductView(_ProductView):
+    form_class = forms.EditProductForm
+    template_name = 'uos_billing/products/edit.html'
+    modal_id = 'edit_product_modal'
+    form_id = 'edit_product_form'
+    modal_header = _('Edit a product')
+    page_title = _('Edit a product')
+    submit_label = _('Save')
+    submit_url_name = 'horizon:admin:billing_products:edit'
+
+    def get_initial(self):
+        product = self.get_product()
+        initial = {'product_id': product.id}
+        for key in ('name', 'description', 'on_demand_price',
+                    'monthly_price', 'yearly_price'):
+            initial[key] = product.get(key)
+        return initial
+
+
+class EndProductView(_ProductView):
+    form_class = forms.EndProductForm
+    template_name = 'uos_billing/products/end.html'
+    modal_id = 'end_product_modal'
+    form_id = 'end_product_form'
+    modal_header = _('End a product')
+    page_title = _('End a product')
+    submit_label = _('End')
+    submit_url_name = 'horizon:admin:billing_products:end'
+
+    def get_initial(self):
+        return {'product_id': self.get_product().id}

@@ -1,0 +1,170 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Views of the Orders panel."""
+
+from django.urls import reverse
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from horizon import exceptions
+from horizon import forms as horizon_forms
+from horizon import tables as horizon_tables
+
+from uos_billing.horizon import api
+from uos_billing.horizon import api_errors
+from uos_billing.horizon import display
+from uos_billing.horizon import labels
+from uos_billing.horizon.project.orders import forms
+from uos_billing.horizon.project.orders import refund
+from uos_billing.horizon.project.orders import tables
+
+INDEX_URL = 'horizon:project:billing_orders:index'
+
+
+def account_currency(request):
+    """The currency of the project's account (None when it has none)."""
+    try:
+        return api.account_get(request, request.user.project_id).currency
+    except api_errors.BillingAPIError:
+        return None
+
+
+class IndexView(horizon_tables.DataTableView):
+    table_class = tables.OrdersTable
+    template_name = 'uos_billing/orders/index.html'
+    page_title = _('Orders')
+
+    def has_more_data(self, table):
+        return self._more
+
+    def get_data(self):
+        self._more = False
+        try:
+            orders, self._more = api.order_list(
+                self.request, marker=self.request.GET.get('marker'))
+        except api_errors.BillingAPIError as error:
+            api_errors.report(self.request, error,
+                              _('The orders could not be listed.'))
+            return []
+        names = {}
+        if orders:
+            try:
+                names = {i.id: i.name
+                         for i in api.project_instances(self.request)}
+            except Exception:
+                exceptions.handle(self.request, _(
+                    'The names of the instances could not be listed.'))
+        currency = account_currency(self.request) if orders else None
+        for order in orders:
+            order.set('resource_name',
+                      names.get(order.resource_id, order.resource_id))
+            order.set('currency', currency)
+        return orders
+
+
+class BuyTermView(horizon_forms.ModalFormView):
+    form_class = forms.BuyTermForm
+    template_name = 'uos_billing/orders/buy.html'
+    modal_id = 'buy_term_modal'
+    form_id = 'buy_term_form'
+    modal_header = _('Buy a prepaid term')
+    page_title = _('Buy a prepaid term')
+    submit_url = reverse_lazy('horizon:project:billing_orders:buy')
+    success_url = reverse_lazy(INDEX_URL)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        quote = getattr(context.get('form'), 'quote', None)
+        if quote is not None:
+            currency = quote.currency
+            context['quote_lines'] = [{
+                'mode': labels.label(labels.MODES, line.mode),
+                'count': line.count,
+                'unit_price': display.format_money(line.unit_price, currency),
+                'amount': display.format_money(line.amount, currency),
+            } for line in quote.lines]
+            context['quote_total'] = display.format_money(quote.total,
+                                                          currency)
+        return context
+
+
+class _OrderActionView(horizon_forms.ModalFormView):
+    success_url = reverse_lazy(INDEX_URL)
+
+    def get_order(self):
+        if not hasattr(self, '_order'):
+            try:
+                self._order = api.order_get(self.request,
+                                            self.kwargs['order_id'])
+            except api_errors.BillingAPIError as error:
+                api_errors.report(self.request, error,
+                                  _('The order could not be shown.'))
+                raise exceptions.Http302(reverse(INDEX_URL))
+            self._order.set('currency', account_currency(self.request))
+        return self._order
+
+    def get_initial(self):
+        order = self.get_order()
+        return {'order_id': order.id, 'currency': order.currency}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = self.get_order()
+        context['order'] = order
+        context['submit_url'] = reverse(self.submit_url_name,
+                                        args=(order.id,))
+        context['mode'] = labels.label(labels.MODES, order.mode)
+        context['term_end'] = display.format_instant(order.term_end)
+        return context
+
+
+class CancelOrderView(_OrderActionView):
+    form_class = forms.CancelOrderForm
+    template_name = 'uos_billing/orders/cancel.html'
+    modal_id = 'cancel_order_modal'
+    form_id = 'cancel_order_form'
+    modal_header = _('Cancel an order')
+    page_title = _('Cancel an order')
+    submit_label = _('Cancel the order')
+    cancel_label = _('Keep it')
+    submit_url_name = 'horizon:project:billing_orders:cancel'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = context['order']
+        try:
+            estimate = refund.estimate(self.request, order, display.utcnow())
+        except api_errors.BillingAPIError as error:
+            api_errors.report(self.request, error,
+                              _('The refund could not be estimated.'))
+            estimate = None
+        context['refund'] = display.format_money(estimate, order.currency)
+        return context
+
+
+class RenewOrderView(_OrderActionView):
+    form_class = forms.RenewOrderForm
+    template_name = 'uos_billing/orders/renew.html'
+    modal_id = 'renew_order_modal'
+    form_id = 'renew_order_form'
+    modal_header = _('Renew an order now')
+    page_title = _('Renew an order now')
+    submit_label = _('Pay and renew')
+    submit_url_name = 'horizon:project:billing_orders:renew'
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        order = context['order']
+        price = order.unit_price * (order.count or 1)
+        context['price'] = display.format_money(price, order.currency)
+        return context
