@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
-from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
 
 from uos_billing.horizon.admin.accounts import forms
@@ -26,6 +25,7 @@ from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
 from uos_billing.horizon import labels
+from uos_billing.horizon import modal
 
 INDEX_URL = 'horizon:admin:billing_accounts:index'
 
@@ -65,7 +65,7 @@ class IndexView(horizon_tables.DataTableView):
         return rows(accounts, names)
 
 
-class _AccountView(horizon_forms.ModalFormView):
+class _AccountView(modal.ModalFormView):
     success_url = reverse_lazy(INDEX_URL)
 
     def get_account(self):

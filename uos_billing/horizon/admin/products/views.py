@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
-from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
 
 from uos_billing.horizon.admin.products import forms
 from uos_billing.horizon.admin.products import tables
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
+from uos_billing.horizon import modal
 
 INDEX_URL = 'horizon:admin:billing_products:index'
 
@@ -48,7 +48,7 @@ class IndexView(horizon_tables.DataTableView):
         return products
 
 
-class CreateProductView(horizon_forms.ModalFormView):
+class CreateProductView(modal.ModalFormView):
     form_class = forms.CreateProductForm
     template_name = 'uos_billing/products/create.html'
     modal_id = 'create_product_modal'
@@ -60,7 +60,7 @@ class CreateProductView(horizon_forms.ModalFormView):
     success_url = reverse_lazy(INDEX_URL)
 
 
-class _ProductView(horizon_forms.ModalFormView):
+class _ProductView(modal.ModalFormView):
     success_url = reverse_lazy(INDEX_URL)
 
     def get_product(self):

@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
-from horizon import forms as horizon_forms
 from horizon import tables as horizon_tables
 
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
 from uos_billing.horizon import labels
+from uos_billing.horizon import modal
 from uos_billing.horizon.project.orders import forms
 from uos_billing.horizon.project.orders import refund
 from uos_billing.horizon.project.orders import tables
@@ -72,7 +72,7 @@ class IndexView(horizon_tables.DataTableView):
         return orders
 
 
-class BuyTermView(horizon_forms.ModalFormView):
+class BuyTermView(modal.ModalFormView):
     form_class = forms.BuyTermForm
     template_name = 'uos_billing/orders/buy.html'
     modal_id = 'buy_term_modal'
@@ -98,7 +98,7 @@ class BuyTermView(horizon_forms.ModalFormView):
         return context
 
 
-class _OrderActionView(horizon_forms.ModalFormView):
+class _OrderActionView(modal.ModalFormView):
     success_url = reverse_lazy(INDEX_URL)
 
     def get_order(self):
