@@ -45,6 +45,8 @@ def parse_args(argv, conf=CONF):
     conf.import_opt('coordination_url', 'cloudkitty.orchestrator',
                     'orchestrator')
     logging.register_options(conf)
+    # Standard output carries the findings.
+    conf.set_default('use_stderr', True)
     conf(argv, project='cloudkitty', prog='uos-billing-checker')
     logging.setup(conf, 'uos-billing-checker')
     opts.check(conf)
@@ -89,6 +91,11 @@ def main(argv=None):
     except (cfg.Error, ValueError) as e:
         sys.stderr.write('uos-billing-checker: %s\n' % e)
         return 2
+    except SystemExit as e:
+        # A bad command line: oslo.config printed what is wrong.
+        if e.code:
+            return 2
+        raise
     stop_event = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop_event.set())
     signal.signal(signal.SIGINT, lambda *_: stop_event.set())
