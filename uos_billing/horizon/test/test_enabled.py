@@ -13,7 +13,9 @@
 #    under the License.
 """The enabled files and who sees which panel."""
 
+import os
 import pkgutil
+import unittest
 
 from django.apps import apps
 from django.conf import settings
@@ -57,6 +59,20 @@ class EnabledFilesTests(base.TestCase):
                           '_32120_admin_billing_panel_group',
                           '_32121_admin_billing_products_panel',
                           '_32122_admin_billing_accounts_panel'], names)
+
+    def test_operator_copies_in_etc_are_the_same(self):
+        package_dir = os.path.dirname(enabled.__file__)
+        etc_dir = os.path.join(package_dir, '..', '..', '..', 'etc',
+                               'horizon', 'enabled')
+        if not os.path.isdir(etc_dir):
+            raise unittest.SkipTest('not run from a source tree')
+        names = sorted(n for n in os.listdir(package_dir)
+                       if n.startswith('_32'))
+        self.assertEqual(names, sorted(os.listdir(etc_dir)))
+        for name in names:
+            with open(os.path.join(package_dir, name)) as packaged, \
+                    open(os.path.join(etc_dir, name)) as copy:
+                self.assertEqual(packaged.read(), copy.read(), name)
 
     def test_member_does_not_reach_the_admin_panels(self):
         for url in ('horizon:admin:billing_products:index',
