@@ -217,6 +217,24 @@ class TestLadder(LadderTestCase):
         self.assertEqual([], self.actions())
         self.assertEqual([], self.nova.app.requests)
 
+    def test_an_unfrozen_account_is_restored_by_the_next_posting(self):
+        from uos_billing.rating import accounts
+        self.conf.set_override('grace_period', 0, 'billing_enforcement')
+        self.rate_hour(0)
+        self.assertEqual(2, len(self.nova.app.actions()))
+        # Frozen while owed, recharged while frozen (it stays frozen), then
+        # unfrozen: active again, without a billing.account.restored.
+        accounts.AccountService().update('acme', {'frozen': True})
+        self.svc.recharge('acme', '10')
+        accounts.AccountService().update('acme', {'frozen': False})
+        self.assertEqual(('active', D('8.98')), (
+            self.db.get_account('acme')['status'], self.balance()))
+        self.assertEqual(2, len(self.nova.app.actions()))
+        self.rate_hour(1)
+        self.assertEqual([('os-stop', 'vm-1'), ('os-stop', 'vm-2'),
+                          ('os-start', 'vm-1'), ('os-start', 'vm-2')],
+                         self.nova.app.actions())
+
     def test_disabled_does_nothing(self):
         self.conf.set_override('enabled', False, 'billing_enforcement')
         self.conf.set_override('grace_period', 0, 'billing_enforcement')
