@@ -222,13 +222,19 @@ def unposted(facts):
     """Processed periods, with an on-demand order open, and no charge."""
     if facts.last_processed is None or facts.account is None:
         return []
+    # Most orders are open (their resource lives): one bound for them all.
+    starts = [start for start, closed in facts.on_demand_spans
+              if closed is None and start is not None]
+    open_from = min(starts) if starts else None
+    closed_spans = [(start, closed) for start, closed in facts.on_demand_spans
+                    if closed is not None and start is not None]
     missing = []
     begin = facts.last_processed
     while begin >= facts.lookback_since:
-        if begin not in facts.posted_periods and any(
-                start is not None and start <= begin
-                and (closed is None or closed > begin)
-                for start, closed in facts.on_demand_spans):
+        if begin not in facts.posted_periods and (
+                (open_from is not None and open_from <= begin) or any(
+                    start <= begin < closed
+                    for start, closed in closed_spans)):
             missing.append(begin)
         begin -= facts.period
     if not missing:

@@ -262,3 +262,26 @@ class TestDrift(CheckerTestCase):
 
 def clock_naive(dt):
     return dt.replace(tzinfo=None)
+
+
+class TestUnposted(test_module.base.TestCase):
+
+    def facts(self, spans, posted):
+        return drift.Facts(
+            'p', account=object(), on_demand_spans=spans,
+            posted_periods=set(posted), last_processed=H3,
+            period=datetime.timedelta(hours=1), lookback_since=H0)
+
+    def test_a_closed_order_counts_until_it_closed(self):
+        facts = self.facts([(H0, H1 + 30 * MINUTE)], [H0])
+        [finding] = drift.unposted(facts)
+        self.assertEqual(['2026-11-02T11:00:00+00:00'],
+                         finding.detail['periods'])
+
+    def test_an_open_order_counts_from_its_start(self):
+        facts = self.facts([(H2, None), (H0, H1)], [H0, H3])
+        [finding] = drift.unposted(facts)
+        self.assertEqual(['2026-11-02T12:00:00+00:00'],
+                         finding.detail['periods'])
+        self.assertEqual([], drift.unposted(self.facts([(H2, None)],
+                                                       [H2, H3])))
