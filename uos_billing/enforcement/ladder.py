@@ -28,6 +28,7 @@ from uos_billing.conf import enforcement as conf_enforcement
 from uos_billing.core import clock
 from uos_billing.core import enforcement as core
 from uos_billing.core import ledger
+from uos_billing.core import money
 from uos_billing.enforcement import nova
 from uos_billing.enforcement import store
 from uos_billing.rating import notifier
@@ -80,14 +81,15 @@ class Ladder(object):
     def warn(self, project_id, account, now):
         key = core.warn_key(project_id, account.owed_since, self.dry_run)
         stop_at = core.stop_at(account.owed_since, self.options.grace_period)
-        reason = ('account owed %s %s since %s; its running servers are '
+        balance = money.to_str(account.balance)
+        reason = ('balance %s %s, owed since %s; its running servers are '
                   'stopped from %s' % (
-                      account.balance, account.currency,
+                      balance, account.currency,
                       account.owed_since.isoformat(), stop_at.isoformat()))
         detail = {'owed_since': account.owed_since.isoformat(),
                   'stop_at': stop_at.isoformat(),
-                  'balance': str(account.balance),
-                  'credit_limit': str(account.credit_limit),
+                  'balance': balance,
+                  'credit_limit': money.to_str(account.credit_limit),
                   'currency': account.currency}
         with store.locked(project_id) as (session, current):
             if not self._still_owed(current, account.owed_since) or \

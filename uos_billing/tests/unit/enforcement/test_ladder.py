@@ -108,9 +108,13 @@ class TestLadder(LadderTestCase):
             ('uos-billing-enforcement', 'warn:acme:2026-11-02T11:00:05Z',
              {'owed_since': '2026-11-02T11:00:05+00:00',
               'stop_at': '2026-11-02T13:00:05+00:00',
-              'balance': '-1.0200000000', 'credit_limit': '0E-10',
+              'balance': '-1.0200000000', 'credit_limit': '0.0000000000',
               'currency': 'EUR'}),
             (warn['actor'], warn['idempotency_key'], warn['detail']))
+        self.assertEqual(
+            'balance -1.0200000000 EUR, owed since 2026-11-02T11:00:05+00:00;'
+            ' its running servers are stopped from 2026-11-02T13:00:05+00:00',
+            warn['reason'])
         self.assertEqual([('billing.enforcement.warn', None)],
                          self.enforcement_events())
         # Warned, not stopped: Nova was not even asked.
@@ -135,6 +139,13 @@ class TestLadder(LadderTestCase):
                           ('stop', 'vm-2', False)], self.actions())
         self.assertIn('server vm-3 is under a paid prepaid term',
                       self.log.output)
+        stop = [p for e, p in self.notifications()
+                if e == 'billing.enforcement.stop'][0]
+        self.assertEqual({
+            'project_id': 'acme', 'resource_id': 'vm-1', 'action': 'stop',
+            'dry_run': False, 'owed_since': '2026-11-02T11:00:05+00:00',
+            'reason': 'account owed since 2026-11-02T11:00:05+00:00, grace '
+                      'period of 7200 s over'}, stop)
 
         # Period 4: nothing more to stop, nothing stopped twice.
         self.rate_hour(3)
