@@ -80,6 +80,11 @@ class Ladder(object):
 
     def warn(self, project_id, account, now):
         key = core.warn_key(project_id, account.owed_since, self.dry_run)
+        with store.reading() as session:
+            # Warned already (every posting of an owed account asks): no
+            # lock taken.
+            if store.has_key(session, key):
+                return False
         stop_at = core.stop_at(account.owed_since, self.options.grace_period)
         balance = money.to_str(account.balance)
         reason = ('balance %s %s, owed since %s; its running servers are '
