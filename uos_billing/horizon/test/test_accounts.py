@@ -155,7 +155,9 @@ class RechargeTests(base.AdminTestCase):
     @helpers.create_mocks({api: ['account_get', 'project_name',
                                  'account_recharge']})
     def test_first_recharge_opens_the_account(self):
-        self.mock_account_get.side_effect = base.api_error(404)
+        self.mock_account_get.side_effect = [
+            base.api_error(404), base.api_error(404),
+            fixtures.account('p-b', currency='USD')]
         self.mock_project_name.return_value = 'beta'
         self.mock_account_recharge.return_value = fixtures.transaction(
             1, 'p-b', kind='recharge', amount='10.0000000000',
@@ -167,8 +169,8 @@ class RechargeTests(base.AdminTestCase):
             'project_id': 'p-b', 'amount': '10', 'idempotency_key': 'k'})
 
         self.assertRedirectsNoFollow(res, INDEX_URL)
-        self.assertMessage(None, 'success', 'Recharged 10.00 to project '
-                           'beta')
+        self.assertMessage(None, 'success', 'Recharged 10.00 USD to project '
+                           'beta: the balance is now 10.00 USD.')
 
     @helpers.create_mocks({api: ['account_get', 'project_name',
                                  'account_recharge']})

@@ -53,7 +53,8 @@ class BalanceIndexTests(base.TestCase):
         res = self.client.get(INDEX_URL)
 
         self.assertTemplateUsed(res, 'uos_billing/balance/index.html')
-        for text in ('120.50 EUR', '50.00 EUR', '3.25 EUR', '52.4',
+        for text in ('120.50 EUR', '50.00 EUR',
+                     '3.25 EUR per day (mean of the last 7 days)', '52.4',
                      'Active', '-1.25 EUR', '100.00 EUR', 'Recharge',
                      'Usage charge', '<svg', '2026-11-20: 2.5012345 EUR',
                      'marker=2'):
@@ -88,6 +89,18 @@ class BalanceIndexTests(base.TestCase):
         self.assertContains(
             res, 'kind=refund&amp;begin=2026-11-01&amp;end=2026-11-15&amp;'
             'marker=7')
+
+    @helpers.create_mocks({api: ['account_get', 'transaction_list',
+                                 'transaction_list_all']})
+    def test_no_charges_draw_no_chart(self, _now):
+        self._account()
+        self.mock_transaction_list.return_value = ([], False)
+        self.mock_transaction_list_all.return_value = []
+
+        res = self.client.get(INDEX_URL)
+
+        self.assertNotContains(res, '<svg')
+        self.assertContains(res, 'Nothing was charged in the last 30 days.')
 
     @helpers.create_mocks({api: ['account_get', 'transaction_list',
                                  'transaction_list_all']})

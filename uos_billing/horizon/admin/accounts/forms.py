@@ -59,6 +59,13 @@ class RechargeForm(AccountForm):
                                       _('The account was not recharged.'))
             return False
         currency = self.initial.get('currency')
+        if not currency:
+            # The recharge opened the account: now it has a currency.
+            try:
+                currency = api.account_get(request,
+                                           data['project_id']).currency
+            except api_errors.BillingAPIError:
+                currency = None
         messages.success(request, _(
             'Recharged %(amount)s to project %(project)s: the balance is now '
             '%(balance)s.') % {

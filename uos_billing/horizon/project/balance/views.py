@@ -42,8 +42,9 @@ def account_summary(account):
         (_('Status'), labels.label(labels.ACCOUNT_STATUSES, account.status)),
         (_('Credit limit'),
          display.format_money(account.credit_limit, currency)),
-        (_('Burn rate (per day, last 7 days)'),
-         display.format_money(account.get('burn_rate'), currency)),
+        (_('Burn rate'),
+         _('%s per day (mean of the last 7 days)') % display.format_money(
+             account.get('burn_rate'), currency)),
         (_('Days until owed'),
          _('not while nothing is charged') if days is None else str(days)),
         (_('Owed since'), display.format_instant(account.get('owed_since'))),
@@ -97,8 +98,10 @@ class IndexView(horizon_tables.DataTableView):
                               _('The chart of daily charges could not be '
                                 'drawn.'))
             return None
-        return chart.svg(chart.daily_charges(charges, today),
-                         self.account.currency)
+        days = chart.daily_charges(charges, today)
+        if not any(amount for _day, amount in days):
+            return None
+        return chart.svg(days, self.account.currency)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
