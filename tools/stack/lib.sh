@@ -89,6 +89,16 @@ wait_until() {
     done
 }
 
+# The polling agent (compute namespace, libvirt's test driver): started by
+# tools/stack/start, and again by tools/stack/restart, which is how a new
+# node file (domains.xml) reaches the test driver, whose domains live in
+# the agent's process.
+spawn_polling_agent() {
+    spawn ceilometer-polling "$STACK_VENV/bin/ceilometer-polling" \
+        --polling-namespaces compute \
+        --config-file "$STACK_ETC/ceilometer/ceilometer.conf"
+}
+
 http_ok() { curl -sf -o /dev/null --max-time 2 "$1"; }
 
 # stop_service SERVICE: SIGTERM to its process group (SIGINT to

@@ -320,6 +320,11 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
         metadata = {k: resource.get(k, '') for k in met['metadata']}
         metadata['estimated'] = usage.estimated
         metadata['gap_seconds'] = usage.gap_seconds
+        # A deleted VM's end (Nova's delete event ends the Gnocchi
+        # resource): the billing module closes its orders at that second.
+        ended_at = _instant(resource.get('ended_at'))
+        if ended_at is not None:
+            metadata['ended_at'] = ended_at.isoformat()
         points = []
         for code in sorted(usage.seconds):
             groupby = {}

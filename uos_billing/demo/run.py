@@ -127,8 +127,12 @@ def build_parser():
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ['stack']:
+        from uos_billing.demo.stack import run as stack_run
+        return stack_run.main(argv[1:])
     parser = build_parser()
-    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(argv)
     month_start = args.month or previous_month()
     try:
         end = span_end(month_start, args.days)

@@ -26,11 +26,14 @@ is a failure, with the service's log in the message.
 """
 
 import base64
+import decimal
+import io
 import json
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 
 from keystoneauth1.identity import v3
@@ -98,8 +101,8 @@ def redis_keys(pattern):
                 raise AssertionError('Redis closed: %r' % data)
 
 
-class TestStack(testtools.TestCase):
-    """tools/stack/: every service up and answering."""
+class StackTestCase(testtools.TestCase):
+    """Tests on the local stack: started for the class when not running."""
 
     started = False
 
@@ -139,6 +142,37 @@ class TestStack(testtools.TestCase):
                            project_domain_id='default')
         return ks_session.Session(auth=auth)
 
+    def gnocchi(self, method, path, **kwargs):
+        basic = base64.b64encode(b'admin:').decode()
+        response = requests.request(
+            method, self.stack['gnocchi_url'] + path, timeout=30,
+            headers={'Authorization': 'Basic ' + basic}, **kwargs)
+        response.raise_for_status()
+        return response.json()
+
+    def openstack(self, user, password, project, *args, status=0):
+        """``openstack rating <args>`` as user, through Keystone."""
+        env = {k: v for k, v in _env().items() if not k.startswith('OS_')}
+        argv = [os.path.join(os.path.dirname(sys.executable), 'openstack'),
+                '--os-auth-type', 'password',
+                '--os-auth-url', self.stack['keystone_url'],
+                '--os-identity-api-version', '3',
+                '--os-username', user, '--os-password', password,
+                '--os-project-name', project,
+                '--os-user-domain-id', 'default',
+                '--os-project-domain-id', 'default',
+                '--os-interface', 'public',
+                'rating'] + list(args)
+        done = subprocess.run(argv, capture_output=True, text=True,
+                              timeout=120, env=env)
+        self.assertEqual(status, done.returncode, '%s: %s%s' % (
+            ' '.join(args), done.stdout, done.stderr))
+        return done
+
+
+class TestStack(StackTestCase):
+    """tools/stack/: every service up and answering."""
+
     def test_keystone_tokens_for_members_of_each_project(self):
         for name, project in sorted(self.stack['projects'].items()):
             sess = self.session(project['member'],
@@ -152,14 +186,6 @@ class TestStack(testtools.TestCase):
                 self.stack['cloudkitty_url'],
                 sess.get_endpoint(service_type='rating',
                                   interface='public').rstrip('/'))
-
-    def gnocchi(self, method, path, **kwargs):
-        basic = base64.b64encode(b'admin:').decode()
-        response = requests.request(
-            method, self.stack['gnocchi_url'] + path, timeout=30,
-            headers={'Authorization': 'Basic ' + basic}, **kwargs)
-        response.raise_for_status()
-        return response.json()
 
     def test_gnocchi_status(self):
         self.pid('gnocchi-metricd')
@@ -220,3 +246,68 @@ class TestStack(testtools.TestCase):
                 last = str(e)
             time.sleep(2)
         self.fail('vm.state of %s not in Gnocchi: %s' % (domain['id'], last))
+
+    def test_cli_members_see_only_their_own_project(self):
+        admin = ('admin', self.stack['admin_password'], 'admin')
+        a, b = self.stack['projects']['billing-a'], self.stack['projects'][
+            'billing-b']
+        password = self.stack['member_password']
+        alice = (a['member'], password, 'billing-a')
+        for project in (a, b):
+            self.openstack(*admin, 'account', 'recharge', project['id'],
+                           '--amount', '5.00', '--idempotency-key',
+                           'stack-test-%s-%s' % (project['id'], time.time()))
+        shown = json.loads(self.openstack(
+            *alice, 'account', 'show', a['id'], '-f', 'json').stdout)
+        self.assertEqual(a['id'], shown['Project ID'])
+        # Another project's account, ledger and orders: refused.
+        for args in (('account', 'show', b['id']),
+                     ('transaction', 'list', b['id']),
+                     ('order', 'list', '--project', b['id'])):
+            done = self.openstack(*alice, *args, status=1)
+            self.assertIn('403', done.stderr, args)
+        # A member cannot recharge, not even their own project.
+        done = self.openstack(*alice, 'account', 'recharge', a['id'],
+                              '--amount', '1000.00', status=1)
+        self.assertIn('403', done.stderr)
+        # Their own orders only, without asking for a project.
+        orders = json.loads(self.openstack(*alice, 'order', 'list', '-f',
+                                           'json').stdout)
+        self.assertEqual(set(), {o['Project ID'] for o in orders} - {a['id']})
+
+    def test_demo_bills_the_scripted_lives(self):
+        from uos_billing.demo.stack import run as stack_run
+        out = io.StringIO()
+        figures = stack_run.run(REPO, STACK_DIR, os.environ.get(
+            'UOS_BILLING_STACK_TRANSPORT_URL',
+            'rabbit://guest:guest@127.0.0.1:5672/'), out=out)
+        self.addDetail('demo', testtools.content.text_content(
+            out.getvalue()))
+        by_name = {f.name: f for f in figures}
+        self.assertEqual({'demo-a', 'demo-b'}, set(by_name))
+        for name, project in by_name.items():
+            self.assertTrue(project.ledger_ok, name)
+            self.assertTrue(project.charges_ok, (
+                name, project.charged, project.expected_charged,
+                project.allowance))
+            self.assertTrue(all(project.line_checks), name)
+        # demo-b bought one monthly term for b-web, paid at once.
+        b = by_name['demo-b']
+        self.assertEqual([('monthly', 'active', decimal.Decimal(500))], [
+            (o['mode'], o['status'], decimal.Decimal(o['unit_price']))
+            for o in b.orders if o['mode'] == 'monthly'])
+        self.assertEqual([decimal.Decimal(-500)], [
+            decimal.Decimal(e['amount']) for e in b.entries
+            if e['kind'] == 'order_payment'])
+        # Deleted VMs: their on-demand orders closed at their end (Nova's
+        # delete event -> Gnocchi's ended_at -> the point's ended_at).
+        closed = [o for f in figures for o in f.orders
+                  if o['status'] == 'closed']
+        self.assertEqual(2, len(closed), [f.orders for f in figures])
+        # Every script period was charged once per project: one charge
+        # entry per period, no period twice.
+        for project in figures:
+            periods = [e['period_begin'] for e in project.entries
+                       if e['kind'] == 'charge']
+            self.assertEqual(len(periods), len(set(periods)), project.name)
+            self.assertGreaterEqual(len(periods), 8, project.name)

@@ -254,8 +254,10 @@ class CollectorTest(base.TestCase):
         self.assertEqual(
             {'flavor_id': 'f1', 'vcpus': '', 'image_ref': 'img',
              'display_name': 'vm-a', 'host': 'cn1', 'estimated': False,
-             'gap_seconds': 0}, dict(a.metadata))
+             'gap_seconds': 0, 'ended_at': at(3560).isoformat()},
+            dict(a.metadata))
         b = got['vm-b', 'running']
+        self.assertNotIn('ended_at', b.metadata)
         self.assertEqual('m1.large', b.groupby['flavor_name'])
         self.assertEqual((True, 1200), (b.metadata['estimated'],
                                         b.metadata['gap_seconds']))

@@ -1,0 +1,20 @@
+# Copyright 2026 uos-billing developers
+#
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""The demo on the local stack (tools/stack/): real services end to end.
+
+``cloud`` talks to the stack's Keystone, CloudKitty and billing API as
+its admin; ``life`` plays VMs' scripted lives on libvirt's test driver;
+``expected`` works out what they should cost from the script's own clock;
+``run`` ties them together (``uos-billing-demo stack``).
+"""
