@@ -72,7 +72,7 @@ class OrdersIndexTests(base.TestCase):
                           table.get_row_actions(orders['o1'])])
         self.assertEqual([], table.get_row_actions(orders['o2']))
         self.mock_order_list.assert_called_once_with(
-            helpers.IsHttpRequest(), marker=None)
+            helpers.IsHttpRequest(), project_id=project, marker=None)
 
     @helpers.create_mocks({api: ['order_list']})
     def test_index_error_is_a_message(self):

@@ -50,8 +50,11 @@ class IndexView(horizon_tables.DataTableView):
     def get_data(self):
         self._more = False
         try:
+            # The project's own orders, also for an admin (who would
+            # otherwise see every project's).
             orders, self._more = api.order_list(
-                self.request, marker=self.request.GET.get('marker'))
+                self.request, project_id=self.request.user.project_id,
+                marker=self.request.GET.get('marker'))
         except api_errors.BillingAPIError as error:
             api_errors.report(self.request, error,
                               _('The orders could not be listed.'))
