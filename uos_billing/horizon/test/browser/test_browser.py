@@ -176,7 +176,6 @@ def test_member_buys_and_cancels_a_term_admin_recharges(world, browser):
     admin.page.fill('#id_on_demand_price', '0.05')
     admin.page.fill('#id_monthly_price', str(MONTHLY_PRICE))
     admin.page.fill('#id_currency', 'EUR')
-    admin.page.fill('#id_effective_from', '2026-01-01 00:00')
     admin.shot('02-admin-product-form')
     admin.submit_modal('create_product_form')
     assert 'created' in admin.success()
@@ -236,4 +235,17 @@ def test_member_buys_and_cancels_a_term_admin_recharges(world, browser):
     final = member_balance(member, '15-member-balance-after-recharge')
     assert final == after_cancel + TOP_UP
     member.close()
+
+    # And ends the test's product, so that it prices nothing after.
+    admin.go('/admin/billing_products/')
+    row = admin.page.locator('#products tbody tr',
+                             has_text='browser %s' % world['flavor']).first
+    product_id = row.get_attribute('data-object-id')
+    row.locator('.dropdown-toggle').click()
+    admin.page.click('#products__row_%s__action_end' % product_id)
+    admin.page.wait_for_selector('#end_product_form')
+    admin.shot('16-admin-end-product')
+    admin.submit_modal('end_product_form')
+    assert 'ends' in admin.success()
+    admin.shot('17-admin-products-ended')
     admin.close()
