@@ -56,14 +56,15 @@ class BalanceIndexTests(base.TestCase):
         for text in ('120.50 EUR', '50.00 EUR',
                      '3.25 EUR per day (mean of the last 7 days)', '52.4',
                      'Active', '-1.25 EUR', '100.00 EUR', 'Recharge',
-                     'Usage charge', '<svg', '2026-11-20: 2.5012345 EUR',
-                     'marker=2'):
+                     'Usage charge', '<svg', '2026-11-20: 2.5012345 EUR'):
             self.assertContains(res, text)
         self.assertEqual(2, len(res.context['table'].data))
         self.mock_account_get.assert_called_once_with(
             helpers.IsHttpRequest(), project)
         self.mock_transaction_list.assert_called_once_with(
-            helpers.IsHttpRequest(), project, marker=None)
+            helpers.IsHttpRequest(), project, marker=None,
+            begin='2026-11-01T00:00:00+00:00')
+        self.assertContains(res, 'begin=2026-11-01&amp;marker=2')
         self.mock_transaction_list_all.assert_called_once_with(
             helpers.IsHttpRequest(), project, kind='charge',
             begin=CHART_BEGIN)
@@ -113,6 +114,18 @@ class BalanceIndexTests(base.TestCase):
                                           'end': '2026-11-01'})
 
         self.assertContains(res, 'The end date is before the begin date.')
+        self.mock_transaction_list.assert_called_once_with(
+            helpers.IsHttpRequest(), self.tenant.id, marker=None)
+
+    @helpers.create_mocks({api: ['account_get', 'transaction_list',
+                                 'transaction_list_all']})
+    def test_cleared_filters_show_the_whole_ledger(self, _now):
+        self._account()
+        self.mock_transaction_list.return_value = ([], False)
+        self.mock_transaction_list_all.return_value = []
+
+        self.client.get(INDEX_URL, {'kind': '', 'begin': '', 'end': ''})
+
         self.mock_transaction_list.assert_called_once_with(
             helpers.IsHttpRequest(), self.tenant.id, marker=None)
 

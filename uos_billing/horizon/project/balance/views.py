@@ -62,7 +62,11 @@ class IndexView(horizon_tables.DataTableView):
     def get_data(self):
         self._more = False
         self.account = None
-        self.filter_form = forms.LedgerFilterForm(self.request.GET or None)
+        # Without a filter of its own the page starts at this month's
+        # entries (the ledger pages from the oldest).
+        self.filter_form = forms.LedgerFilterForm(
+            self.request.GET or {'begin': display.utcnow().date().replace(
+                day=1).isoformat()})
         project_id = self.request.user.project_id
         try:
             self.account = api.account_get(self.request, project_id)
