@@ -80,8 +80,13 @@ def _env():
 
 
 def _run(command, timeout):
-    return subprocess.run([os.path.join(STACK, command)], env=_env(),
-                          capture_output=True, text=True, timeout=timeout)
+    return _run_args(command, timeout=timeout)
+
+
+def _run_args(command, *args, timeout=300):
+    return subprocess.run([os.path.join(STACK, command)] + list(args),
+                          env=_env(), capture_output=True, text=True,
+                          timeout=timeout)
 
 
 def redis_keys(pattern):
