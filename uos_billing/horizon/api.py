@@ -24,6 +24,7 @@ tests see only the functions of this module.
 
 import decimal
 import json
+from urllib import parse
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -173,6 +174,11 @@ def _all(request, path, collection, params, key='id'):
     return items
 
 
+def _path(template, *ids):
+    """A path with its ids quoted (an id never adds a path segment)."""
+    return template % tuple(parse.quote(str(i), safe='') for i in ids)
+
+
 def _one(answer):
     return BillingObject(answer or {})
 
@@ -180,7 +186,7 @@ def _one(answer):
 # Accounts and their ledger
 
 def account_get(request, project_id):
-    return _one(call(request, 'GET', '/accounts/%s' % project_id))
+    return _one(call(request, 'GET', _path('/accounts/%s', project_id)))
 
 
 def account_list_all(request, status=None):
@@ -189,7 +195,7 @@ def account_list_all(request, status=None):
 
 
 def account_update(request, project_id, **fields):
-    return _one(call(request, 'PUT', '/accounts/%s' % project_id,
+    return _one(call(request, 'PUT', _path('/accounts/%s', project_id),
                      body=fields))
 
 
@@ -200,25 +206,26 @@ def account_recharge(request, project_id, amount, note=None,
         body['note'] = note
     if idempotency_key:
         body['idempotency_key'] = idempotency_key
-    return _one(call(request, 'POST', '/accounts/%s/recharge' % project_id,
-                     body=body))
+    return _one(call(request, 'POST',
+                     _path('/accounts/%s/recharge', project_id), body=body))
 
 
 def transaction_list(request, project_id, kind=None, begin=None, end=None,
                      marker=None, limit=None):
-    return _page(request, '/accounts/%s/transactions' % project_id,
+    return _page(request, _path('/accounts/%s/transactions', project_id),
                  'transactions', {'kind': kind, 'begin': begin, 'end': end},
                  marker, limit)
 
 
 def transaction_list_all(request, project_id, kind=None, begin=None,
                          end=None):
-    return _all(request, '/accounts/%s/transactions' % project_id,
+    return _all(request, _path('/accounts/%s/transactions', project_id),
                 'transactions', {'kind': kind, 'begin': begin, 'end': end})
 
 
 def statement_get(request, project_id, month):
-    return _one(call(request, 'GET', '/accounts/%s/statement' % project_id,
+    return _one(call(request, 'GET',
+                     _path('/accounts/%s/statement', project_id),
                      params={'month': month}))
 
 
@@ -230,7 +237,7 @@ def product_list(request, marker=None, limit=None, service=None):
 
 
 def product_get(request, product_id):
-    return _one(call(request, 'GET', '/products/%s' % product_id))
+    return _one(call(request, 'GET', _path('/products/%s', product_id)))
 
 
 def product_create(request, **fields):
@@ -238,12 +245,12 @@ def product_create(request, **fields):
 
 
 def product_update(request, product_id, **fields):
-    return _one(call(request, 'PUT', '/products/%s' % product_id,
+    return _one(call(request, 'PUT', _path('/products/%s', product_id),
                      body=fields))
 
 
 def product_delete(request, product_id):
-    call(request, 'DELETE', '/products/%s' % product_id)
+    call(request, 'DELETE', _path('/products/%s', product_id))
 
 
 # Orders and quotes
@@ -255,7 +262,7 @@ def order_list(request, project_id=None, status=None, marker=None,
 
 
 def order_get(request, order_id):
-    return _one(call(request, 'GET', '/orders/%s' % order_id))
+    return _one(call(request, 'GET', _path('/orders/%s', order_id)))
 
 
 def order_create(request, resource_id, product_id, mode, count,
@@ -267,16 +274,16 @@ def order_create(request, resource_id, product_id, mode, count,
 
 
 def order_set_auto_renew(request, order_id, auto_renew):
-    return _one(call(request, 'PUT', '/orders/%s' % order_id,
+    return _one(call(request, 'PUT', _path('/orders/%s', order_id),
                      body={'auto_renew': bool(auto_renew)}))
 
 
 def order_cancel(request, order_id):
-    return _one(call(request, 'POST', '/orders/%s/cancel' % order_id))
+    return _one(call(request, 'POST', _path('/orders/%s/cancel', order_id)))
 
 
 def order_renew(request, order_id):
-    return _one(call(request, 'POST', '/orders/%s/renew' % order_id))
+    return _one(call(request, 'POST', _path('/orders/%s/renew', order_id)))
 
 
 def quote(request, items, currency=None):

@@ -73,6 +73,11 @@ class ApiTests(base.TestCase):
         self.assertEqual(self.req.user.token.id, auth.token)
         self.assertEqual('http://rating.example.com:8889', auth.endpoint)
 
+    def test_ids_are_quoted_into_one_path_segment(self):
+        self.http.return_value = response(200, {'id': 'a/b?c'})
+        api.order_cancel(self.req, 'a/b?c')
+        self.assertEqual(BASE + '/orders/a%2Fb%3Fc/cancel', self._sent()[0])
+
     def test_numbers_in_json_become_decimal_not_float(self):
         self.http.return_value = response(200, {
             'total': 0.1, 'currency': 'EUR', 'lines': [
