@@ -349,6 +349,20 @@ class CancelAndRenewTests(base.TestCase):
         self.assertTemplateUsed(res, 'uos_billing/orders/renew.html')
         self.assertContains(res, 'id="billing-renew-price">90.00 EUR')
 
+    @helpers.create_mocks({api: ['order_get', 'account_get']})
+    def test_renew_of_an_on_demand_order_has_no_price(self, _now):
+        # Reached by its URL (the row has no Renew action): no price to
+        # show, not a server error; the API refuses the renewal itself.
+        self._order()
+        self.mock_order_get.return_value = fixtures.order(
+            'o2', self.tenant.id, 'vm-1', mode='on_demand', unit_price=None,
+            count=None, term_end=None)
+
+        res = self.client.get(renew_url('o2'))
+
+        self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'id="billing-renew-price">-</span>')
+
     @helpers.create_mocks({api: ['order_get', 'account_get', 'order_renew']})
     def test_renew_confirmed(self, _now):
         self._order()

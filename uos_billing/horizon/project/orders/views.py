@@ -168,6 +168,9 @@ class RenewOrderView(_OrderActionView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         order = context['order']
-        price = order.unit_price * (order.count or 1)
+        # An on-demand order (reached by its URL) has no term price.
+        price = None
+        if order.unit_price is not None:
+            price = order.unit_price * (order.count or 1)
         context['price'] = display.format_money(price, order.currency)
         return context
