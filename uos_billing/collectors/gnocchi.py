@@ -293,23 +293,50 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
         resources = self._fetch_resources(
             metric_name, start, end, project_id=project_id,
             q_filter=q_filter)
-        series = {}
-        for resource_id, vm_measures in measures.items():
+        points = []
+        for resource_id, vm_measures in sorted(measures.items()):
             resource = resources.get(resource_id)
             if resource is None:
                 LOG.warning('[%s] %s: resource %s has measures but was not '
                             'found between %s and %s; skipped', project_id,
                             metric_name, resource_id, start, end)
                 continue
-            series[resource_id] = states.Series(
-                vm_measures, _instant(resource.get('started_at')),
-                _instant(resource.get('ended_at')))
-        usages = states.reduce_all(
-            series, period, extra_args['force_granularity'],
-            options['gap_threshold'])
-        return [point for resource_id, usage in usages.items()
-                for point in self._state_points(
-                    met, resources[resource_id], usage, start)]
+            for revision, window in self._attribute_windows(
+                    met, resource, period):
+                usage = states.reduce_states(
+                    vm_measures, window, extra_args['force_granularity'],
+                    options['gap_threshold'],
+                    _instant(resource.get('started_at')),
+                    _instant(resource.get('ended_at')))
+                if usage:
+                    points.extend(self._state_points(
+                        met, dict(revision, ended_at=resource.get(
+                            'ended_at')), usage, start))
+        return points
+
+    def _attribute_windows(self, met, resource, period):
+        """[(revision, window)] of the period, split at resizes.
+
+        A resource whose current revision began before the period kept
+        its attributes through it: one window. Otherwise (a resize, a
+        rename, its creation) its history tells which attributes held
+        when; the period is split where a grouped or metadata attribute
+        changed, so that each second is priced with the flavor it ran
+        with (to the publisher's latency: a revision starts when Gnocchi
+        got the sample that carried the change).
+        """
+        current = _instant(resource.get('revision_start'))
+        if current is None or current <= period.begin:
+            return [(resource, period)]
+        extra_args = met['extra_args']
+        state_key = extra_args[STATE_REDUCTION]['state_key']
+        fields = [key for key in list(met['groupby']) + list(met['metadata'])
+                  if key not in (state_key, extra_args['resource_key'])]
+        revisions = self._conn.resource.history(
+            extra_args['resource_type'],
+            resource[extra_args['resource_key']], details=True)
+        return states.attribute_windows(revisions or [resource], fields,
+                                        period)
 
     def _state_points(self, met, resource, usage, start):
         extra_args = met['extra_args']

@@ -214,3 +214,41 @@ def reduce_all(series, period, granularity, gap_threshold):
         if usage:
             found[vm] = usage
     return found
+
+
+def attribute_windows(revisions, fields, period):
+    """[(revision, Window)]: period split where the fields' values changed.
+
+    revisions: a resource's revisions (dicts with ``revision_start``,
+    ``revision_end`` and the attributes), any order. A window runs from the
+    start of a revision whose fields differ from the previous revision's
+    to the start of the next such revision (the first one reaches back,
+    the last one on, without end); revisions that changed other attributes
+    only are merged into the window before. Each window is clipped to
+    period; the revision given with it is the window's last (its
+    attributes are those of the whole window).
+    """
+    ordered_revisions = sorted(revisions, key=lambda r: clock.instant(
+        _parse(r['revision_start'])))
+    windows = []
+    for revision in ordered_revisions:
+        values = tuple(revision.get(field) for field in fields)
+        if windows and windows[-1][1] == values:
+            windows[-1][0] = revision
+            continue
+        windows.append([revision, values,
+                        clock.instant(_parse(revision['revision_start']))])
+    out = []
+    for i, (revision, _values, begin) in enumerate(windows):
+        lo = period.begin if i == 0 else max(period.begin, begin)
+        hi = (period.end if i + 1 == len(windows)
+              else min(period.end, windows[i + 1][2]))
+        if lo < hi:
+            out.append((revision, clock.Window(lo, hi)))
+    return out
+
+
+def _parse(value):
+    if isinstance(value, str):
+        return datetime.datetime.fromisoformat(value)
+    return value

@@ -275,6 +275,35 @@ class CollectorTest(base.TestCase):
         # Resources paged as CloudKitty pages them.
         self.assertEqual(3, self.client.resource.search.call_count)
 
+    def test_resized_vm_split_by_the_flavor_of_each_second(self):
+        self.client.aggregates.fetch.return_value = [
+            series('vm-a', [(-120, 3720, 1)])]
+        self.resources = [resource('vm-a', -86400, flavor_name='m1.medium',
+                                   revision_start=at(1200).isoformat())]
+        self.client.resource.history.return_value = [
+            resource('vm-a', -86400, revision_start=at(-86400).isoformat(),
+                     revision_end=at(1200).isoformat()),
+            resource('vm-a', -86400, flavor_name='m1.medium',
+                     revision_start=at(1200).isoformat(),
+                     revision_end=None)]
+        name, points = self.fetch()
+        self.assertEqual(
+            {('m1.small', 'running'): D(1200) / 3600,
+             ('m1.medium', 'running'): D(2400) / 3600},
+            {(p.groupby['flavor_name'], p.groupby['state']): p.qty
+             for p in points})
+        self.client.resource.history.assert_called_once_with(
+            'instance', 'vm-a', details=True)
+
+    def test_no_history_read_for_a_resource_unchanged_in_the_period(self):
+        self.client.aggregates.fetch.return_value = [
+            series('vm-a', [(0, 3600, 1)])]
+        self.resources = [resource('vm-a', -86400,
+                                   revision_start=at(0).isoformat())]
+        name, points = self.fetch()
+        self.assertEqual([D(1)], [p.qty for p in points])
+        self.client.resource.history.assert_not_called()
+
     def test_qty_is_exact(self):
         self.client.aggregates.fetch.return_value = [
             series('vm-a', [(0, 3600, 1)])]

@@ -217,3 +217,45 @@ class ReducePropertiesTest(testtools.TestCase):
         again = measures + measures[: len(measures) // 2]
         rnd.shuffle(again)
         self.assertEqual(reduce(measures), reduce(again))
+
+
+def revision(start, end, **attrs):
+    return dict({'revision_start': at(start).isoformat(),
+                 'revision_end': None if end is None else at(end).isoformat(),
+                 'flavor_name': 'm1.small', 'display_name': 'vm'}, **attrs)
+
+
+class AttributeWindowsTest(testtools.TestCase):
+
+    def test_one_revision_is_the_whole_period(self):
+        only = revision(600, None)
+        self.assertEqual([(only, PERIOD)], states.attribute_windows(
+            [only], ['flavor_name'], PERIOD))
+
+    def test_split_where_a_field_changed_merging_other_changes(self):
+        small = revision(-100, 900)
+        renamed = revision(900, 1800, display_name='web')
+        medium = revision(1800, 3000, flavor_name='m1.medium')
+        ended = revision(3000, None, flavor_name='m1.medium',
+                         ended_at=at(3000).isoformat())
+        windows = states.attribute_windows(
+            [ended, medium, renamed, small], ['flavor_name'], PERIOD)
+        self.assertEqual(
+            [(renamed, clock.Window(BEGIN, at(1800))),
+             (ended, clock.Window(at(1800), END))], windows)
+
+    def test_changes_outside_the_period_are_clipped_away(self):
+        medium = revision(-600, None, flavor_name='m1.medium')
+        self.assertEqual([(medium, PERIOD)], states.attribute_windows(
+            [revision(-3600, -600), medium], ['flavor_name'], PERIOD))
+
+    def test_windows_split_the_reduction_exactly(self):
+        # Running all along, resized at 1790: 1790 s small, 1810 s medium.
+        measures = polled([(0, 3600, RUNNING)])
+        seconds = [states.reduce_states(measures, window, G, 3 * G)
+                   .seconds[RUNNING] for _revision, window in
+                   states.attribute_windows(
+                       [revision(-60, 1790),
+                        revision(1790, None, flavor_name='m1.medium')],
+                       ['flavor_name'], PERIOD)]
+        self.assertEqual([1790, 1810], seconds)
