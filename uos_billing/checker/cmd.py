@@ -17,8 +17,8 @@
         [--interval 600] [--dry-run]
 
 Each finding is printed as one JSON line on standard output; the round
-ends with a summary line. Exit status: 0, or 1 when a heal failed in the
-last round, 2 on a bad configuration.
+ends with a summary line. Exit status: 0, or 1 when the last round or a
+heal in it failed, 2 on a bad configuration.
 """
 
 import json
@@ -66,21 +66,31 @@ def report(findings, out):
             'detail': finding.detail}, sort_keys=True) + '\n')
 
 
+def one_round(conf, the_checker, partition, out):
+    projects = the_checker.projects()
+    mine = partition.mine(projects)
+    findings = the_checker.check(mine, dry_run=conf.dry_run)
+    report(findings, out)
+    out.write('checked %d of %d projects: %s\n' % (
+        len(mine), len(projects),
+        json.dumps(checker.summary(findings), sort_keys=True)))
+    out.flush()
+    return findings
+
+
 def run(conf, the_checker, partition, stop_event, out=sys.stdout):
     """Rounds until stop_event (one when --interval is 0).
 
-    Returns the findings of the last round.
+    Returns the findings of the last round, or None when it failed (the
+    database, Gnocchi or the coordination backend out of reach): logged,
+    and with --interval the next round tries again.
     """
-    findings = []
     while True:
-        projects = the_checker.projects()
-        mine = partition.mine(projects)
-        findings = the_checker.check(mine, dry_run=conf.dry_run)
-        report(findings, out)
-        out.write('checked %d of %d projects: %s\n' % (
-            len(mine), len(projects),
-            json.dumps(checker.summary(findings), sort_keys=True)))
-        out.flush()
+        try:
+            findings = one_round(conf, the_checker, partition, out)
+        except Exception:
+            LOG.exception('the round of checks failed')
+            findings = None
         if not conf.interval or stop_event.wait(conf.interval):
             return findings
 
@@ -114,6 +124,8 @@ def main(argv=None):
                        stop_event)
     finally:
         partition.stop()
+    if findings is None:
+        return 1
     return 1 if any(f.outcome == checker.FAILED for f in findings) else 0
 
 

@@ -17,6 +17,8 @@ import io
 import json
 import threading
 
+import fixtures
+
 from uos_billing.checker import cmd
 from uos_billing.checker import drift
 from uos_billing.tests import base
@@ -33,8 +35,13 @@ class FakeChecker(object):
         self.rounds = []
         self.stop_after = stop_after
         self.stop_event = stop_event
+        self.fail_rounds = 0
 
     def projects(self):
+        if self.fail_rounds:
+            self.fail_rounds -= 1
+            self.rounds.append('failed')
+            raise RuntimeError('the database is out of reach')
         return ['a', 'b', 'c']
 
     def check(self, projects, dry_run=False):
@@ -73,3 +80,28 @@ class TestRun(base.TestCase):
         cmd.run(FakeConf(0.01), checker, FakePartition(), stop,
                 io.StringIO())
         self.assertEqual(3, len(checker.rounds))
+
+    def test_a_failed_round_is_logged_and_the_next_one_runs(self):
+        stop = threading.Event()
+        checker = FakeChecker(stop_after=3, stop_event=stop)
+        checker.fail_rounds = 1
+        out = io.StringIO()
+        log = self.useFixture(fixtures.FakeLogger(
+            name='uos_billing.checker.cmd'))
+        findings = cmd.run(FakeConf(0.01), checker, FakePartition(), stop,
+                           out)
+        self.assertEqual(['failed', (['a', 'b'], False)], checker.rounds[:2])
+        self.assertEqual(3, len(checker.rounds))
+        self.assertEqual(['reported'], [f.outcome for f in findings])
+        self.assertIn('the round of checks failed', log.output)
+        self.assertEqual(2, out.getvalue().count('checked 2 of 3 projects'))
+
+    def test_a_failed_single_round_returns_none(self):
+        checker = FakeChecker()
+        checker.fail_rounds = 1
+        out = io.StringIO()
+        self.useFixture(fixtures.FakeLogger(name='uos_billing.checker.cmd'))
+        self.assertIsNone(cmd.run(FakeConf(0), checker, FakePartition(),
+                                  threading.Event(), out))
+        self.assertEqual(['failed'], checker.rounds)
+        self.assertEqual('', out.getvalue())
