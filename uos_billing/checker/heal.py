@@ -18,9 +18,9 @@ checks again that the drift is still there, and records what it did in
 billing_enforcement_action under a key that a second heal finds:
 
 - a live resource without order: an on-demand order from its start;
-- an order whose resource ended: closed at the end; a prepaid one with
-  the refund of its unused seconds from the end of the period the
-  resource ended in (the rating module's own rule, posting.refund_unused);
+- an order whose resource ended: closed as rating closes it
+  (posting.close_ended): at the end; a prepaid one with the refund of its
+  unused seconds from the end of the period the resource ended in;
 - a processed period without charge: CloudKitty's reprocessing of the
   periods (its storage_scope_reprocessing_schedule), unless one is
   pending for the scope;
@@ -125,14 +125,9 @@ class Healer(object):
             order = book.get_order(detail['order_id'])
             if order.status != core_orders.ACTIVE:
                 return ALREADY, []
-            order.status = core_orders.CLOSED
-            if order.mode == terms.ON_DEMAND:
-                order.closed_at = _naive(ended_at)
-                refund = None
-            else:
-                at = drift.period_end_after(facts, ended_at)
-                refund = posting.refund_unused(book, order, at,
-                                               'resource_ended')
+            refund = posting.close_ended(
+                book, order, ended_at,
+                drift.period_end_after(facts, ended_at))
             book.session.flush()
             finding.detail = dict(detail, refund=(
                 None if refund is None else str(refund)))

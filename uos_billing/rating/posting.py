@@ -190,6 +190,19 @@ def refund_unused(book, order, at, reason, created_by=None, payments=None):
     return refund
 
 
+def close_ended(book, order, ended_at, period_end):
+    """Close an order whose resource ended at ended_at.
+
+    period_end is the end of the rated period ended_at falls in. Returns
+    the refund of a prepaid order (None for an on-demand one).
+    """
+    order.status = core_orders.CLOSED
+    if order.mode == terms.ON_DEMAND:
+        order.closed_at = clock.naive_utc(ended_at)
+        return None
+    return refund_unused(book, order, period_end, 'resource_ended')
+
+
 def close_ended_resources(book, scope, lines, period):
     """Close the orders of resources whose points say they ended.
 
@@ -205,13 +218,10 @@ def close_ended_resources(book, scope, lines, period):
             ended[(line.resource_id, line.service)] = line.ended_at
     for (resource_id, service), at in sorted(ended.items()):
         for order in book.active_orders(resource_id, service):
-            order.status = core_orders.CLOSED
+            close_ended(book, order, at, period.end)
             if order.mode == terms.ON_DEMAND:
-                order.closed_at = clock.naive_utc(at)
                 # Its lines are written; later periods do not use it.
                 scope.on_demand_orders.pop((resource_id, service), None)
-            else:
-                refund_unused(book, order, period.end, 'resource_ended')
             LOG.info('project %s: resource %s (%s) ended at %s, order %s '
                      'closed', book.project_id, resource_id, service, at,
                      order.id)
