@@ -301,17 +301,27 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
                             'found between %s and %s; skipped', project_id,
                             metric_name, resource_id, start, end)
                 continue
+            ended_at = _instant(resource.get('ended_at'))
+            found = []
             for revision, window in self._attribute_windows(
                     met, resource, period):
                 usage = states.reduce_states(
                     vm_measures, window, extra_args['force_granularity'],
                     options['gap_threshold'],
-                    _instant(resource.get('started_at')),
-                    _instant(resource.get('ended_at')))
+                    _instant(resource.get('started_at')), ended_at)
                 if usage:
-                    points.extend(self._state_points(
+                    found.extend(self._state_points(
                         met, dict(revision, ended_at=resource.get(
                             'ended_at')), usage, start))
+            if (not found and ended_at is not None
+                    and period.begin <= ended_at < period.end):
+                # Ended in this period after its last billed second: a
+                # point of nothing, so that the billing module still learns
+                # of the end (and closes the resource's orders).
+                last = states.ordered(vm_measures)[-1].state
+                found = self._state_points(
+                    met, resource, states.Usage({last: 0}), start)
+            points.extend(found)
         return points
 
     def _attribute_windows(self, met, resource, period):

@@ -28,6 +28,8 @@ the whole seconds it spent in each state inside a period. The rules:
   VM's life (its resource's started_at/ended_at, clipped to the period)
   may hold a stretch without data: up to ``gap_threshold`` seconds it goes
   to the nearest measure's state (polling jitter), longer it is a gap.
+  The stretch is measured whole, from the measure, even where it began
+  before the period.
 * Everything is clipped to the period and to [started_at, ended_at).
 
 Instants are UTC billing instants (``clock.instant``: whole seconds);
@@ -169,8 +171,11 @@ def reduce_states(measures, period, granularity, gap_threshold,
             gap += clock.seconds_between(begin, end)
 
     def stretch(state, begin, end):
-        """A stretch without data next to a measure of state."""
-        begin, end = max(begin, lo), min(end, hi)
+        """A stretch without data next to a measure of state.
+
+        Its length is taken before clipping to the period: a stretch that
+        began long before the period is a gap all through it.
+        """
         if end <= begin:
             return
         if clock.seconds_between(begin, end) <= gap_threshold:

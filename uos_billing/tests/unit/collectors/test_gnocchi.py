@@ -295,6 +295,25 @@ class CollectorTest(base.TestCase):
         self.client.resource.history.assert_called_once_with(
             'instance', 'vm-a', details=True)
 
+    def test_end_after_the_last_billed_second_still_reaches_billing(self):
+        # Last measure at -600 (covers to -540, then a gap); deleted at
+        # 1 s: nothing billed in this period, but a point of 0 carries the
+        # end.
+        self.client.aggregates.fetch.return_value = [
+            series('vm-a', [(-720, -540, 5)])]
+        self.resources = [resource('vm-a', -86400, 1)]
+        name, points = self.fetch()
+        self.assertEqual(
+            [(D(0), 'shutoff', at(1).isoformat())],
+            [(p.qty, p.groupby['state'], p.metadata['ended_at'])
+             for p in points])
+
+    def test_resource_ended_before_the_period_gives_nothing(self):
+        self.client.aggregates.fetch.return_value = [
+            series('vm-a', [(-120, 0, 1)])]
+        self.resources = [resource('vm-a', -86400, -10)]
+        self.assertRaises(ck_collector.NoDataCollected, self.fetch)
+
     def test_no_history_read_for_a_resource_unchanged_in_the_period(self):
         self.client.aggregates.fetch.return_value = [
             series('vm-a', [(0, 3600, 1)])]

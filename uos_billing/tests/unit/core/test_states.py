@@ -259,3 +259,22 @@ class AttributeWindowsTest(testtools.TestCase):
                         revision(1790, None, flavor_name='m1.medium')],
                        ['flavor_name'], PERIOD)]
         self.assertEqual([1790, 1810], seconds)
+
+
+class LongSilenceTest(testtools.TestCase):
+    """A stretch without data is measured whole, not clipped first."""
+
+    def test_vm_silent_for_long_is_not_billed_in_a_short_period(self):
+        # Sampled every 10 s until 300 s before a 30 s period: the period
+        # is in a 300 s+ gap, even though 30 s <= gap_threshold.
+        period = clock.Window(at(0), at(30))
+        measures = [states.Measure(at(t), RUNNING)
+                    for t in range(-600, -300, 10)]
+        usage = states.reduce_states(measures, period, 10, 30)
+        self.assertEqual(({}, 30), (dict(usage.seconds), usage.gap_seconds))
+
+    def test_short_silence_before_an_end_is_still_billed(self):
+        measures = [states.Measure(at(t), RUNNING) for t in (-20, -10)]
+        usage = states.reduce_states(measures, clock.Window(at(0), at(30)),
+                                     10, 30, ended_at=at(15))
+        self.assertEqual({RUNNING: 15}, dict(usage.seconds))
