@@ -41,9 +41,10 @@ class Prices:
 
 @dataclasses.dataclass
 class Line:
-    """One (VM, state): expected seconds, and the billed ones when known."""
+    """One (VM, flavor, state): expected seconds, billed ones when known."""
     vm: str
     project: str
+    flavor: str
     state: str
     seconds: int = 0
     # Seconds charged for (not under the prepaid term).
@@ -70,29 +71,42 @@ def _seconds(lo, hi):
     return max(0, int((hi - lo).total_seconds()))
 
 
+def _split(state_intervals, flavor_changes, default_flavor):
+    """(flavor, state, lo, hi) pieces: state intervals cut at resizes."""
+    changes = flavor_changes or [(default_flavor, None)]
+    for state, lo, hi in state_intervals:
+        for i, (flavor, since) in enumerate(changes):
+            until = changes[i + 1][1] if i + 1 < len(changes) else None
+            a = lo if since is None or i == 0 else max(lo, since)
+            b = hi if until is None else min(hi, until)
+            if a < b:
+                yield flavor, state, a, b
+
+
 def expected_lines(timeline, specs, prices, begin, end):
-    """{(vm, state): Line} for the window [begin, end)."""
+    """{(vm, flavor, state): Line} for the window [begin, end)."""
     lines = {}
     for vm, changes in sorted(timeline.states.items()):
         spec = specs[vm]
         bought_at = timeline.purchases.get(vm, (None, None))[1]
-        flavor = prices[spec.flavor]
-        for state, lo, hi in intervals(changes, begin, end):
-            line = lines.setdefault((vm, state), Line(vm, spec.project,
-                                                      state))
+        for flavor, state, lo, hi in _split(
+                intervals(changes, begin, end), timeline.flavors.get(vm),
+                spec.flavor):
+            line = lines.setdefault((vm, flavor, state), Line(
+                vm, spec.project, flavor, state))
             line.seconds += _seconds(lo, hi)
             charged = _seconds(lo, hi)
             if bought_at is not None and state != 'shutoff':
                 charged -= _seconds(max(lo, bought_at), max(hi, bought_at))
             line.charged_seconds += charged
-            line.amount += flavor.hourly(state) * charged / HOUR
+            line.amount += prices[flavor].hourly(state) * charged / HOUR
             line.edges += (lo > begin) + (hi < end)
     return lines
 
 
-def tolerance(line, prices, specs, poll_interval):
+def tolerance(line, prices, poll_interval):
     """The money one line may be off by: a polling interval per edge."""
-    hourly = prices[specs[line.vm].flavor].hourly(line.state)
+    hourly = prices[line.flavor].hourly(line.state)
     return hourly * poll_interval * line.edges / HOUR
 
 

@@ -44,6 +44,8 @@ STATES = {'create': 'running', 'pause': 'paused', 'resume': 'running',
           'stop': 'shutoff', 'start': 'running', 'delete': None}
 #: A prepaid purchase: not a state change.
 BUY_MONTHLY = 'buy-monthly'
+#: 'resize:<flavor>': the VM keeps its state, with another flavor.
+RESIZE = 'resize:'
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,6 +68,9 @@ class Timeline:
     """What happened, on the script's clock."""
     # vm name -> [(state or None once deleted, since)]
     states: typing.Dict[str, list] = dataclasses.field(default_factory=dict)
+    # vm name -> [(flavor, since)]
+    flavors: typing.Dict[str, list] = dataclasses.field(
+        default_factory=dict)
     # vm name -> (order, purchase instant)
     purchases: typing.Dict[str, tuple] = dataclasses.field(
         default_factory=dict)
@@ -119,7 +124,7 @@ class Life(object):
             'user_id': domain.user_id, 'display_name': domain.name,
             'state': 'active', 'host': 'uosb-stack-compute'})
 
-    def _apply(self, step, specs, timeline, changed):
+    def _apply(self, step, specs, timeline, changed, resized):
         spec = specs[step.vm]
         if step.action == 'create':
             project = self.projects[spec.project]
@@ -129,10 +134,15 @@ class Life(object):
                 user_id=project['member_id'], user_name=project['member'])
             timeline.ids[step.vm] = domain.id
             changed.append((step.vm, 'running'))
+            resized.append((step.vm, spec.flavor))
         elif step.action == 'delete':
             domain = self.domains.pop(step.vm)
             self.delete_notification(domain)
             timeline.states[step.vm].append((None, now()))
+        elif step.action.startswith(RESIZE):
+            flavor = step.action[len(RESIZE):]
+            self.domains[step.vm].flavor = flavor
+            resized.append((step.vm, flavor))
         else:
             self.domains[step.vm].state = STATES[step.action]
             changed.append((step.vm, STATES[step.action]))
@@ -146,17 +156,21 @@ class Life(object):
             if wait > 0:
                 self.sleep(wait)
             steps = [s for s in script if s.at == at]
-            changed = []
+            changed, resized = [], []
             for step in steps:
                 if step.action != BUY_MONTHLY:
-                    self._apply(step, specs, timeline, changed)
-            if changed or any(s.action == 'delete' for s in steps):
+                    self._apply(step, specs, timeline, changed, resized)
+            if changed or resized or any(s.action == 'delete'
+                                         for s in steps):
                 node.write_node_file(self.node_file, self.base_domains +
                                      list(self.domains.values()))
                 self.restart_agent()
             effective = now()
             for vm, state in changed:
                 timeline.states.setdefault(vm, []).append((state, effective))
+            for vm, flavor in resized:
+                timeline.flavors.setdefault(vm, []).append((flavor,
+                                                            effective))
             for step in steps:
                 if step.action == BUY_MONTHLY:
                     order = self.buy(timeline.ids[step.vm], specs[step.vm])

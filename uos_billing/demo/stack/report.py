@@ -82,11 +82,12 @@ class ProjectFigures:
 
 
 def billed_seconds(cloud, project_id, begin, end):
-    """{(resource id, state): seconds} from CloudKitty's summary."""
+    """{(resource id, flavor, state): seconds} from CloudKitty's summary."""
     out = {}
-    for row in cloud.summary(project_id, begin, end, ['id', 'state']):
+    for row in cloud.summary(project_id, begin, end,
+                             ['id', 'flavor_name', 'state']):
         hours = D(str(row['qty']))
-        out[(row['id'], row['state'])] = int(
+        out[(row['id'], row['flavor_name'], row['state'])] = int(
             (hours * 3600).to_integral_value())
     return out
 
@@ -108,7 +109,7 @@ def project_figures(cloud, key, project, before, timeline, lines, specs,
     checks = []
     for line in mine:
         line.billed_seconds = billed.get((timeline.ids[line.vm],
-                                          line.state), 0)
+                                          line.flavor, line.state), 0)
         checks.append(abs(line.billed_seconds - line.seconds)
                       <= poll_interval * line.edges)
     # The periods of the script's window (CloudKitty may be one ahead).
@@ -117,12 +118,12 @@ def project_figures(cloud, key, project, before, timeline, lines, specs,
                     and begin <= _instant(e['period_begin']) < end), D(0))
     return ProjectFigures(
         name=project['name'], project_id=project_id, orders=orders,
-        lines=sorted(mine, key=lambda line: (line.vm, line.state)),
+        lines=sorted(mine, key=lambda line: (line.vm, line.flavor,
+                                             line.state)),
         entries=entries, before=before, balance=D(account['balance']),
         currency=account['currency'], charged=charged,
         expected_charged=sum((line.amount for line in mine), D(0)),
-        allowance=sum((expected.tolerance(line, prices, specs,
-                                          poll_interval)
+        allowance=sum((expected.tolerance(line, prices, poll_interval)
                        for line in mine), D(0)),
         line_checks=checks, poll_interval=poll_interval)
 
@@ -161,11 +162,12 @@ def print_project(out, figures):
              o['term_start'] or '', o['term_end'] or '',
              o['closed_at'] or '', money(o['unit_price']))
             for o in figures.orders])
-    out.write('billed seconds per VM and state (CloudKitty summary) next '
-              'to the script\'s:\n')
-    _table(out, ('vm', 'state', 'expected s', 'billed s', 'allowed +/-',
-                 'charged s', 'expected amount', 'check'), [
-        (line.vm, line.state, line.seconds, line.billed_seconds,
+    out.write('billed seconds per VM, flavor and state (CloudKitty '
+              'summary) next to the script\'s:\n')
+    _table(out, ('vm', 'flavor', 'state', 'expected s', 'billed s',
+                 'allowed +/-', 'charged s', 'expected amount', 'check'), [
+        (line.vm, line.flavor, line.state, line.seconds,
+         line.billed_seconds,
          figures.poll_interval * line.edges,
          line.charged_seconds, str(line.amount.quantize(D('0.0001'))),
          'ok' if ok else 'OFF')

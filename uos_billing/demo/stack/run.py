@@ -62,8 +62,8 @@ SCRIPT = (
     S(20, 'b-web', life.BUY_MONTHLY),
     S(60, 'a-web', 'pause'), S(60, 'b-batch', 'create'),
     S(90, 'a-web', 'resume'), S(90, 'a-db', 'stop'),
-    S(150, 'a-web', 'stop'),
-    S(180, 'b-batch', 'delete'),
+    S(150, 'a-web', 'stop'), S(150, 'a-db', life.RESIZE + 'm1.small'),
+    S(180, 'b-batch', 'delete'), S(180, 'a-db', 'start'),
     S(210, 'a-web', 'start'),
     S(240, 'a-web', 'delete'),
 )

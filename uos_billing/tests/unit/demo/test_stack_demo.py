@@ -15,6 +15,7 @@
 
 import datetime
 import decimal
+import importlib.util
 import os
 from unittest import mock
 
@@ -29,7 +30,8 @@ from uos_billing.tests import base
 D = decimal.Decimal
 UTC = datetime.timezone.utc
 T0 = datetime.datetime(2026, 11, 22, 20, 0, tzinfo=UTC)
-PRICES = {'m1.small': expected.Prices(D('36.00'), D('3.60'), D('500'))}
+PRICES = {'m1.small': expected.Prices(D('36.00'), D('3.60'), D('500')),
+          'm1.medium': expected.Prices(D('72.00'), D('7.20'), D('900'))}
 SPECS = {'web': life.VMSpec('web', 'a', 'm1.small')}
 
 
@@ -56,16 +58,15 @@ class TestExpected(base.TestCase):
             (None, at(125))]})
         lines = expected.expected_lines(timeline, SPECS, PRICES, at(0),
                                         at(150))
-        running, shutoff = lines[('web', 'running')], lines[('web',
-                                                             'shutoff')]
+        running = lines[('web', 'm1.small', 'running')]
+        shutoff = lines[('web', 'm1.small', 'shutoff')]
         self.assertEqual((90, 90, D('0.9'), 4), (
             running.seconds, running.charged_seconds, running.amount,
             running.edges))
         self.assertEqual((30, D('0.03'), 2), (
             shutoff.seconds, shutoff.amount, shutoff.edges))
         # 10 s of a 36.00/h price per edge.
-        self.assertEqual(D('0.4'), expected.tolerance(running, PRICES,
-                                                      SPECS, 10))
+        self.assertEqual(D('0.4'), expected.tolerance(running, PRICES, 10))
 
     def test_monthly_term_makes_running_seconds_free_not_stopped_ones(self):
         timeline = life.Timeline(
@@ -74,10 +75,25 @@ class TestExpected(base.TestCase):
         lines = expected.expected_lines(timeline, SPECS, PRICES, at(0),
                                         at(120))
         self.assertEqual((100, 40, D('0.4')), (
-            lines[('web', 'running')].seconds,
-            lines[('web', 'running')].charged_seconds,
-            lines[('web', 'running')].amount))
-        self.assertEqual(D('0.02'), lines[('web', 'shutoff')].amount)
+            lines[('web', 'm1.small', 'running')].seconds,
+            lines[('web', 'm1.small', 'running')].charged_seconds,
+            lines[('web', 'm1.small', 'running')].amount))
+        self.assertEqual(D('0.02'),
+                         lines[('web', 'm1.small', 'shutoff')].amount)
+
+    def test_resize_splits_lines_by_flavor(self):
+        timeline = life.Timeline(
+            states={'web': [('running', at(0)), ('shutoff', at(60)),
+                            ('running', at(100))]},
+            flavors={'web': [('m1.small', at(0)), ('m1.medium', at(80))]})
+        lines = expected.expected_lines(timeline, SPECS, PRICES, at(0),
+                                        at(120))
+        self.assertEqual({
+            ('web', 'm1.small', 'running'): (60, D('0.6')),
+            ('web', 'm1.small', 'shutoff'): (20, D('0.02')),
+            ('web', 'm1.medium', 'shutoff'): (20, D('0.04')),
+            ('web', 'm1.medium', 'running'): (20, D('0.4'))},
+            {k: (v.seconds, v.amount) for k, v in lines.items()})
 
     def test_period_ceil(self):
         self.assertEqual(at(30), expected.period_ceil(at(1), 30))
@@ -114,7 +130,7 @@ class TestNodeFile(base.TestCase):
 class TestLife(base.TestCase):
 
     def test_play_records_changes_after_the_agent_restarts(self):
-        clock = iter([at(s) for s in (1, 2, 3, 61, 62, 63, 64, 65)])
+        clock = iter([at(s) for s in (1, 2, 3, 4, 61, 62, 63, 64, 65)])
         self.useFixture(fixtures.MockPatch(
             'uos_billing.demo.stack.life.now', side_effect=lambda: next(
                 clock)))
@@ -132,17 +148,48 @@ class TestLife(base.TestCase):
         script = [life.Step(0, 'web', 'create'),
                   life.Step(60, 'web', 'stop'),
                   life.Step(60, 'web', life.BUY_MONTHLY),
+                  life.Step(75, 'web', life.RESIZE + 'm1.medium'),
                   life.Step(90, 'web', 'delete')]
         timeline = player.play(script, SPECS, T0 - datetime.timedelta(
             hours=1))
         web = timeline.ids['web']
-        self.assertEqual(3, restarts.call_count)
+        self.assertEqual(4, restarts.call_count)
         self.assertEqual([web], bought)
         self.assertEqual(
-            [('running', at(1)), ('shutoff', at(2)), (None, at(3))],
+            [('running', at(1)), ('shutoff', at(2)), (None, at(4))],
             timeline.states['web'])
+        self.assertEqual([('m1.small', at(1)), ('m1.medium', at(3))],
+                         timeline.flavors['web'])
         notifier.info.assert_called_once_with(
             {}, 'compute.instance.delete.start', mock.ANY)
         self.assertEqual(web, notifier.info.call_args[0][2]['instance_id'])
         with open(node_file) as f:
             self.assertNotIn(web, f.read())
+
+
+class TestStackFixes(base.TestCase):
+    """tools/stack/uosb_stack_fixes.py on the installed CloudKitty."""
+
+    def test_influx_delete_query_gets_utc_offsets(self):
+        spec = importlib.util.spec_from_file_location(
+            'uosb_stack_fixes', os.path.join(
+                os.path.dirname(__file__), '..', '..', '..', '..', 'tools',
+                'stack', 'uosb_stack_fixes.py'))
+        fixes = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(fixes)
+        from cloudkitty.storage.v2 import influx
+        self.addCleanup(setattr, influx.InfluxClient,
+                        '_get_time_query_delete',
+                        influx.InfluxClient.__dict__['_get_time_query_delete'])
+        naive = datetime.datetime(2026, 11, 22, 20, 37)
+        self.assertEqual(
+            " WHERE time >= '2026-11-22T20:37:00' AND "
+            "time < '2026-11-22T20:37:00'",
+            influx.InfluxClient._get_time_query_delete(naive, naive))
+        fixes.apply()
+        fixes.apply()  # once only
+        self.assertEqual(
+            " WHERE time >= '2026-11-22T20:37:00+00:00' AND "
+            "time < '2026-11-22T21:37:00+00:00'",
+            influx.InfluxClient._get_time_query_delete(
+                naive, at(0).replace(hour=21, minute=37)))
