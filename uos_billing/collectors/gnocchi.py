@@ -359,9 +359,11 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
         metadata['gap_seconds'] = usage.gap_seconds
         # A deleted VM's end (Nova's delete event ends the Gnocchi
         # resource): the billing module closes its orders at that second.
+        # Every point has the key (empty: still alive), as CloudKitty's
+        # metadata keys are the same for all points of a metric (the
+        # billing module looks for ends only in metrics that carry them).
         ended_at = _instant(resource.get('ended_at'))
-        if ended_at is not None:
-            metadata['ended_at'] = ended_at.isoformat()
+        metadata['ended_at'] = ended_at.isoformat() if ended_at else ''
         points = []
         for code in sorted(usage.seconds):
             groupby = {}

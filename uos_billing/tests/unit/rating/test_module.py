@@ -154,6 +154,19 @@ class TestProcess(ModuleTestCase):
                                   self.db.list_orders('acme'),
                                   self.db.get_account('acme')))
 
+    def test_an_end_after_alive_points_is_seen(self):
+        # As uos_gnocchi sends them: every point has ended_at, empty for
+        # the resources alive, and the ended one is not the first.
+        points = [samples.point('vm-1', 'm1.small', ended_at=''),
+                  samples.point('vm-2', 'm1.small', qty='0.5',
+                                ended_at='2026-11-02T10:30:00+00:00')]
+        self.rate(H0, H1, points)
+        self.assertEqual(
+            {'vm-1': ('active', None),
+             'vm-2': ('closed', utc(2026, 11, 2, 10, 30))},
+            {o['resource_id']: (o['status'], o['closed_at'])
+             for o in self.db.list_orders('acme')})
+
     def test_rerating_an_unchanged_period_writes_nothing(self):
         points = [samples.point('vm-1', 'm1.small'),
                   samples.point('vm-2', 'm1.medium')]
