@@ -314,10 +314,11 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
                         met, dict(revision, ended_at=resource.get(
                             'ended_at')), usage, start))
             if (not found and ended_at is not None
-                    and period.begin <= ended_at < period.end):
+                    and period.begin < ended_at < period.end):
                 # Ended in this period after its last billed second: a
                 # point of nothing, so that the billing module still learns
-                # of the end (and closes the resource's orders).
+                # of the end (and closes the resource's orders). An end at
+                # the period's start was the previous period's to tell.
                 last = states.ordered(vm_measures)[-1].state
                 found = self._state_points(
                     met, resource, states.Usage({last: 0}), start)

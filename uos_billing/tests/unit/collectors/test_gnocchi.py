@@ -308,6 +308,12 @@ class CollectorTest(base.TestCase):
             [(p.qty, p.groupby['state'], p.metadata['ended_at'])
              for p in points])
 
+    def test_end_at_the_period_start_was_the_previous_periods(self):
+        self.client.aggregates.fetch.return_value = [
+            series('vm-a', [(-720, -540, 5)])]
+        self.resources = [resource('vm-a', -86400, 0)]
+        self.assertRaises(ck_collector.NoDataCollected, self.fetch)
+
     def test_resource_ended_before_the_period_gives_nothing(self):
         self.client.aggregates.fetch.return_value = [
             series('vm-a', [(-120, 0, 1)])]
