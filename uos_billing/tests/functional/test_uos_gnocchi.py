@@ -256,9 +256,12 @@ class CollectorTest(UosGnocchiBase):
         p = points['v1', 'paused']
         self.assertEqual(PROJECT, p.groupby['project_id'])
         self.assertEqual('m1.small', p.groupby['flavor_name'])
+        # v1's resource ends at 23:59:20 (the script's end): every point
+        # carries it, for the billing module to close its orders.
         self.assertEqual({'flavor_id': 'm1.small-id', 'image_ref': 'img',
                           'display_name': 'v1', 'host': 'cn1',
-                          'estimated': False, 'gap_seconds': 0},
+                          'estimated': False, 'gap_seconds': 0,
+                          'ended_at': at(VMS[0].ended).isoformat()},
                          dict(p.metadata))
 
     def test_first_and_last_hour_bounded_by_the_resource(self):
