@@ -25,10 +25,9 @@ usual options in the same group (``auth_type``, ``auth_url``,
 ``keystoneauth1.loading`` like keystonemiddleware and Nova's clients do.
 """
 
-import copy
-
-from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
+
+from uos_billing.conf import ksa
 
 GROUP = 'billing_admission'
 
@@ -107,22 +106,9 @@ KSA_DEFAULTS = {
 
 def register_opts(conf):
     conf.register_opts(admission_opts, group=GROUP)
-    ks_loading.register_session_conf_options(conf, GROUP)
-    ks_loading.register_auth_conf_options(conf, GROUP)
-    ks_loading.register_adapter_conf_options(conf, GROUP)
-    for name, value in KSA_DEFAULTS.items():
-        conf.set_default(name, value, group=GROUP)
+    ksa.register_opts(conf, GROUP, KSA_DEFAULTS)
 
 
 def list_opts():
     """The group's options for oslo-config-generator (password auth)."""
-    ksa = []
-    for opt in (ks_loading.get_session_conf_options() +
-                ks_loading.get_auth_common_conf_options() +
-                ks_loading.get_auth_plugin_conf_options('password') +
-                ks_loading.get_adapter_conf_options()):
-        opt = copy.deepcopy(opt)
-        if opt.dest in KSA_DEFAULTS:
-            opt.default = KSA_DEFAULTS[opt.dest]
-        ksa.append(opt)
-    return [(GROUP, admission_opts + ksa)]
+    return [(GROUP, admission_opts + ksa.list_opts(KSA_DEFAULTS))]

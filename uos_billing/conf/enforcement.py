@@ -26,10 +26,9 @@ user needs the admin role: it lists, stops and starts other projects'
 servers.
 """
 
-import copy
-
-from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
+
+from uos_billing.conf import ksa
 
 GROUP = 'billing_enforcement'
 
@@ -69,25 +68,12 @@ KSA_DEFAULTS = {
 
 def register_opts(conf):
     conf.register_opts(enforcement_opts, group=GROUP)
-    ks_loading.register_session_conf_options(conf, GROUP)
-    ks_loading.register_auth_conf_options(conf, GROUP)
-    ks_loading.register_adapter_conf_options(conf, GROUP)
-    for name, value in KSA_DEFAULTS.items():
-        conf.set_default(name, value, group=GROUP)
+    ksa.register_opts(conf, GROUP, KSA_DEFAULTS)
 
 
 def list_opts():
     """The group's options for oslo-config-generator (password auth)."""
-    ksa = []
-    for opt in (ks_loading.get_session_conf_options() +
-                ks_loading.get_auth_common_conf_options() +
-                ks_loading.get_auth_plugin_conf_options('password') +
-                ks_loading.get_adapter_conf_options()):
-        opt = copy.deepcopy(opt)
-        if opt.dest in KSA_DEFAULTS:
-            opt.default = KSA_DEFAULTS[opt.dest]
-        ksa.append(opt)
-    return [(GROUP, enforcement_opts + ksa)]
+    return [(GROUP, enforcement_opts + ksa.list_opts(KSA_DEFAULTS))]
 
 
 register_opts(cfg.CONF)
