@@ -77,13 +77,15 @@ class Cloud(object):
     def role_id(self, name):
         return self._find_or_create('roles', 'role', {'name': name})['id']
 
-    def create_project(self, name, member, password, period, collector):
-        """A project rated from the current period, with one member.
+    def create_project(self, name, member, password, period, collector,
+                       fetcher=FETCHER, begin=None):
+        """A project with one member, rated from begin (default: now).
 
         The scope state is created before the processors' fetcher can see
-        the project (it lists the projects where the cloudkitty user holds
-        the rating role), so that CloudKitty does not start it at the
-        month's start.
+        the project, so that CloudKitty does not start it at the month's
+        start. With the stack's fetcher (keystone: the projects where the
+        cloudkitty user holds the rating role) the stack's processors rate
+        it; with another (source) only processors configured for it do.
         """
         project = self._find_or_create('projects', 'project', {
             'name': name, 'domain_id': 'default'})
@@ -92,10 +94,13 @@ class Cloud(object):
             'default_project_id': project['id']})
         for role in ('member', 'reader'):
             self.grant(project['id'], user['id'], self.role_id(role))
-        self.start_scope(project['id'], period, collector)
-        cloudkitty = self._find_or_create('users', 'user', {
-            'name': 'cloudkitty', 'domain_id': 'default'})
-        self.grant(project['id'], cloudkitty['id'], self.role_id('rating'))
+        self.start_scope(project['id'], period, collector, fetcher=fetcher,
+                         begin=begin)
+        if fetcher == FETCHER:
+            cloudkitty = self._find_or_create('users', 'user', {
+                'name': 'cloudkitty', 'domain_id': 'default'})
+            self.grant(project['id'], cloudkitty['id'],
+                       self.role_id('rating'))
         return {'id': project['id'], 'member': member,
                 'member_id': user['id']}
 
@@ -122,17 +127,18 @@ class Cloud(object):
             state['last_processed_timestamp'])
         return at if at.tzinfo else at.replace(tzinfo=UTC)
 
-    def start_scope(self, scope_id, period, collector, now=None):
-        """Rate scope_id from the current period on (when it has no state).
+    def start_scope(self, scope_id, period, collector, fetcher=FETCHER,
+                    begin=None):
+        """Rate scope_id from begin on, unless it has a state already.
 
-        CloudKitty's next period of a scope begins at its
-        last_processed_timestamp + period.
+        begin defaults to the current period. CloudKitty's next period
+        of a scope begins at its last_processed_timestamp + period.
         """
         if self.scope_state(scope_id) is not None:
             return False
-        begin = period_floor(now or datetime.datetime.now(UTC), period)
+        begin = begin or period_floor(datetime.datetime.now(UTC), period)
         self.rating.post('/v2/scope', json={
-            'scope_id': scope_id, 'scope_key': SCOPE_KEY, 'fetcher': FETCHER,
+            'scope_id': scope_id, 'scope_key': SCOPE_KEY, 'fetcher': fetcher,
             'collector': collector,
             'last_processed_timestamp': (
                 begin - datetime.timedelta(seconds=period)).isoformat()})

@@ -151,7 +151,18 @@ def _table(out, header, rows):
             for i, (c, w) in enumerate(zip(row, widths))) + '\n')
 
 
-def print_project(out, figures):
+def _daily(entries):
+    """(kind, day, entries, sum) rows; entries without a period: '-'."""
+    days = {}
+    for e in entries:
+        day = e['period_begin'][:10] if e['period_begin'] else '-'
+        count, total = days.get((e['kind'], day), (0, D(0)))
+        days[(e['kind'], day)] = (count + 1, total + D(e['amount']))
+    return [(kind, day, count, money(str(total)))
+            for (kind, day), (count, total) in sorted(days.items())]
+
+
+def print_project(out, figures, daily_ledger=False):
     out.write('\n== %s (%s), %s\n' % (figures.name, figures.project_id,
                                       figures.currency))
     if figures.orders:
@@ -172,10 +183,15 @@ def print_project(out, figures):
          line.charged_seconds, str(line.amount.quantize(D('0.0001'))),
          'ok' if ok else 'OFF')
         for line, ok in zip(figures.lines, figures.line_checks)])
-    out.write('ledger (this run):\n')
-    _table(out, ('kind', 'period begin', 'amount', 'balance after'), [
-        (e['kind'], e['period_begin'] or '', money(e['amount']),
-         money(e['balance_after'])) for e in figures.entries])
+    if daily_ledger:
+        out.write('ledger (this run), per kind and day of its period:\n')
+        _table(out, ('kind', 'day', 'entries', 'amount'),
+               _daily(figures.entries))
+    else:
+        out.write('ledger (this run):\n')
+        _table(out, ('kind', 'period begin', 'amount', 'balance after'), [
+            (e['kind'], e['period_begin'] or '', money(e['amount']),
+             money(e['balance_after'])) for e in figures.entries])
     out.write('charged %s, expected %s (allowance %s): %s\n' % (
         figures.charged.quantize(CENT), figures.expected_charged.quantize(
             CENT), figures.allowance.quantize(D('0.0001')),

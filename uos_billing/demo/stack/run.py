@@ -23,33 +23,34 @@ period, prints per project the orders, the billed seconds per VM and state
 next to those expected from the script's clock, the ledger and the
 balance, and exits 1 if a figure is off by more than a polling interval's
 worth (or the ledger does not add up).
+
+Then the backfill (``backfill``): a week of history published with its
+own timestamps and rated by CloudKitty from the week's start, whose
+figures must match exactly. ``--part live|backfill`` runs one of the two.
 """
 
 import configparser
 import datetime
 import decimal
 import os
+import subprocess
 import sys
+import tempfile
 import time
 
+from uos_billing.demo.stack import backfill
 from uos_billing.demo.stack import cloud as stack_cloud
 from uos_billing.demo.stack import domains
 from uos_billing.demo.stack import expected
 from uos_billing.demo.stack import life
+from uos_billing.demo.stack import pricebook
 from uos_billing.demo.stack import report
 
 D = decimal.Decimal
 UTC = datetime.timezone.utc
-CURRENCY = 'EUR'
 MEMBER_PASSWORD = 'demo-secret'
 PROJECTS = {'a': ('demo-a', 'carol', D('100.00')),
             'b': ('demo-b', 'dave', D('1000.00'))}
-PRICES = {
-    'm1.small': expected.Prices(running=D('36.00'), shutoff=D('3.60'),
-                                monthly=D('500.00')),
-    'm1.medium': expected.Prices(running=D('72.00'), shutoff=D('7.20'),
-                                 monthly=D('1000.00')),
-}
 SPECS = {spec.name: spec for spec in (
     life.VMSpec('a-web', 'a', 'm1.small'),
     life.VMSpec('a-db', 'a', 'm1.medium'),
@@ -82,30 +83,6 @@ def stack_settings(stack_dir):
     return period, interval, collector
 
 
-def create_products(billing):
-    """The demo's price book: each flavor, running and stopped."""
-    existing = {p['name']: p for p in billing.list(
-        '/products', 'products', params={'service': 'instance'})
-        if p.get('effective_to') is None}
-    products = {}
-    for flavor, prices in sorted(PRICES.items()):
-        for name, match, body in (
-                ('demo %s' % flavor, {'flavor_name': flavor},
-                 {'on_demand_price': str(prices.running),
-                  'monthly_price': str(prices.monthly)}),
-                ('demo %s stopped' % flavor,
-                 {'flavor_name': flavor, 'state': 'shutoff'},
-                 {'on_demand_price': str(prices.shutoff)})):
-            product = existing.get(name)
-            if product is None:
-                product = billing.post('/products', dict(
-                    body, name=name, service='instance', match=match,
-                    unit='hour', currency=CURRENCY,
-                    effective_from='2000-01-01T00:00:00+00:00'))
-            products[name] = product
-    return products
-
-
 def run(repo, stack_dir, transport_url, out=sys.stdout):
     period, poll_interval, collector = stack_settings(stack_dir)
     cloud = stack_cloud.Cloud(os.path.join(stack_dir, 'stack.json'))
@@ -113,7 +90,7 @@ def run(repo, stack_dir, transport_url, out=sys.stdout):
     say('uos-billing demo on the local stack: CloudKitty period %d s, '
         'vm.state polled every %d s, collector %s' % (
             period, poll_interval, collector))
-    products = create_products(cloud.billing)
+    products = pricebook.create_products(cloud.billing)
     projects = {}
     for key, (name, member, _amount) in sorted(PROJECTS.items()):
         projects[key] = dict(cloud.create_project(
@@ -158,12 +135,13 @@ def run(repo, stack_dir, transport_url, out=sys.stdout):
                      period, timeout=6 * period + 120)
     say('CloudKitty rated it %.0f s after the script ended' % (
         time.monotonic() - started_wait))
-    lines = expected.expected_lines(timeline, SPECS, PRICES, start, end)
+    lines = expected.expected_lines(timeline, SPECS, pricebook.PRICES,
+                                    start, end)
     figures = []
     for key, project in sorted(projects.items()):
         figures.append(report.project_figures(
             cloud, key, project, before[key], timeline, lines, SPECS,
-            PRICES, poll_interval, start, end))
+            pricebook.PRICES, poll_interval, start, end))
     for project_figures in figures:
         report.print_project(out, project_figures)
     return figures
@@ -197,9 +175,57 @@ def main(argv):
     parser.add_argument('--transport-url', default=os.environ.get(
         'UOS_BILLING_STACK_TRANSPORT_URL',
         'rabbit://guest:guest@127.0.0.1:5672/'))
+    parser.add_argument('--part', choices=('all', 'live', 'backfill'),
+                        default='all', help='the live script, the week\'s '
+                        'backfill, or both (default)')
     args = parser.parse_args(argv)
     started = time.monotonic()
-    figures = run(repo, args.stack_dir, args.transport_url)
+    if args.part == 'backfill':
+        return _report([run_backfill(args.stack_dir)], started)
+    week = None
+    if args.part == 'all':
+        # The live script mostly waits for its clock: the week is played,
+        # published and rated meanwhile, by a process of its own (Ceilometer
+        # wants the main thread), whose report follows the live one.
+        week = BackgroundBackfill(args.stack_dir, args.transport_url)
+    try:
+        figures = run(repo, args.stack_dir, args.transport_url)
+    finally:
+        failed = week and week.finish(sys.stdout)
+    rc = _report(figures, started)
+    return 1 if failed else rc
+
+
+def run_backfill(stack_dir, out=sys.stdout):
+    _period, poll_interval, collector = stack_settings(stack_dir)
+    week = backfill.run(stack_dir, poll_interval, collector, out=out)
+    report.print_project(out, week, daily_ledger=True)
+    return week
+
+
+class BackgroundBackfill(object):
+    """``uos-billing-demo stack --part backfill`` in a child process."""
+
+    def __init__(self, stack_dir, transport_url):
+        self.out = tempfile.TemporaryFile()
+        self.child = subprocess.Popen(
+            [sys.executable, '-m', 'uos_billing.demo.run', 'stack',
+             '--stack-dir', stack_dir, '--transport-url', transport_url,
+             '--part', 'backfill'],
+            stdout=self.out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL)
+
+    def finish(self, out):
+        """Wait for it, copy its report to out; True if it failed."""
+        rc = self.child.wait()
+        self.out.seek(0)
+        out.write(self.out.read().decode('utf-8', 'replace'))
+        out.flush()
+        self.out.close()
+        return rc != 0
+
+
+def _report(figures, started):
     print('\nRuntime: %.1f s' % (time.monotonic() - started))
     failed = [f.name for f in figures if not f.ok]
     if failed:

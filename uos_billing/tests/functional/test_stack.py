@@ -26,6 +26,7 @@ is a failure, with the service's log in the message.
 """
 
 import base64
+import datetime
 import decimal
 import io
 import json
@@ -316,3 +317,43 @@ class TestStack(StackTestCase):
                        if e['kind'] == 'charge']
             self.assertEqual(len(periods), len(set(periods)), project.name)
             self.assertGreaterEqual(len(periods), 8, project.name)
+
+    def test_backfill_week_rated_from_its_start(self):
+        from uos_billing.demo.stack import backfill
+        out = io.StringIO()
+        now = backfill.life.now()
+        week = backfill.run(STACK_DIR, POLL_INTERVAL, 'uos_gnocchi', now=now,
+                            out=out)
+        self.addDetail('backfill', testtools.content.text_content(
+            out.getvalue()))
+        D = decimal.Decimal
+        # Samples and changes on the polling grid: every line to the
+        # second, the charges exact.
+        self.assertEqual({
+            ('w-web', 'm1.small', 'running'): (552330, D('5523.30')),
+            ('w-web', 'm1.small', 'paused'): (9280, D('92.80')),
+            ('w-web', 'm1.small', 'shutoff'): (43190, D('43.19')),
+            ('w-db', 'm1.medium', 'running'): (389100, D('7782.00')),
+            ('w-db', 'm1.medium', 'shutoff'): (63620, D('127.24')),
+            ('w-batch', 'm1.small', 'running'): (30940, D('309.40')),
+        }, {(line.vm, line.flavor, line.state): (line.billed_seconds,
+                                                 line.amount)
+            for line in week.lines})
+        self.assertEqual(D('13877.93'), week.charged)
+        self.assertTrue(week.ledger_ok)
+        self.assertTrue(week.ok)
+        # CloudKitty rated the week from its first hour to its last: one
+        # charge per period, none twice.
+        start, end = backfill.week_window(now)
+        periods = sorted(datetime.datetime.fromisoformat(e['period_begin'])
+                         for e in week.entries if e['kind'] == 'charge')
+        hour = datetime.timedelta(hours=1)
+        self.assertEqual([start + i * hour for i in range(168)], periods)
+        # The deleted VMs' on-demand orders closed at their deletion.
+        self.assertEqual(sorted([
+            start + datetime.timedelta(days=2, hours=10, minutes=5,
+                                       seconds=40),
+            start + datetime.timedelta(days=5, hours=12, minutes=10,
+                                       seconds=20)]), sorted(
+            datetime.datetime.fromisoformat(o['closed_at'])
+            for o in week.orders if o['closed_at']))

@@ -30,6 +30,7 @@ from uos_billing.demo.stack import cloud as stack_cloud
 from uos_billing.demo.stack import domains
 from uos_billing.demo.stack import expected
 from uos_billing.demo.stack import life
+from uos_billing.demo.stack import pricebook
 from uos_billing.demo.stack import run as stack_run
 from uos_billing.tests.functional import test_stack
 
@@ -61,7 +62,7 @@ class StackWorld(object):
                                                     'stack.json'))
         self.period, self.poll_interval, collector = stack_run.\
             stack_settings(test_stack.STACK_DIR)
-        self.products = stack_run.create_products(self.cloud.billing)
+        self.products = pricebook.create_products(self.cloud.billing)
         self.project = dict(self.cloud.create_project(
             name, name + '-member', 'e2e-secret', self.period, collector),
             name=name)
