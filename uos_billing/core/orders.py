@@ -53,6 +53,26 @@ def next_term(term, mode, count, anchor_day):
 
 
 @dataclasses.dataclass(frozen=True)
+class Renewal:
+    """The next term of a prepaid order and what it costs."""
+    product: object
+    price: decimal.Decimal
+    unit_price: decimal.Decimal
+    term: clock.Window
+
+
+def renewal(successor, term, mode, count, anchor_day):
+    """Renewing term (a mode x count order) at successor's price.
+
+    The price is count x successor's price in mode (term_price); the new
+    term follows term, on the original anchor day (next_term).
+    """
+    price, unit_price = term_price(successor, mode, count)
+    return Renewal(successor, price, unit_price,
+                   next_term(term, mode, count, anchor_day))
+
+
+@dataclasses.dataclass(frozen=True)
 class Settlement:
     """How a paid term splits at an instant: value used and refund due."""
     used: decimal.Decimal

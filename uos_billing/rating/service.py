@@ -20,6 +20,7 @@ must or nothing. Money rules come from uos_billing.core.
 
 import functools
 
+from cloudkitty import db as ck_db
 from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
@@ -37,6 +38,7 @@ from uos_billing.core import terms
 from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
+from uos_billing.rating.db.sqlalchemy import book as book_mod
 from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.rating import notifier
 from uos_billing.rating import posting
@@ -54,15 +56,19 @@ def held_funds(book, at, exclude=None):
     a purchase that commits after it sees this one. exclude is a hold
     that does not count (the one being confirmed).
     """
+    return _held(book.session, book.project_id, at, exclude)
+
+
+def _held(session, project_id, at, exclude=None):
     hold = models.Hold
     query = sa.select(hold.status, hold.expires_at, hold.amount).where(
-        hold.project_id == book.project_id, hold.status == core_holds.HELD,
+        hold.project_id == project_id, hold.status == core_holds.HELD,
         hold.expires_at > clock.naive_utc(at))
     if exclude is not None:
         query = query.where(hold.id != exclude)
     return core_holds.held_total(
         [(status, clock.instant(expires_at), amount)
-         for status, expires_at, amount in book.session.execute(query)], at)
+         for status, expires_at, amount in session.execute(query)], at)
 
 
 def _is_race(exc):
@@ -186,16 +192,21 @@ class BillingService(object):
             raise errors.InvalidInput('product_id', 'unknown product %s' %
                                       product_id)
 
-    @staticmethod
-    def _prepaid_order(book, order_id):
+    @classmethod
+    def _prepaid_order(cls, book, order_id):
         order = book.get_order(order_id)
+        cls._check_prepaid(order)
+        return order
+
+    @staticmethod
+    def _check_prepaid(order):
+        """An active prepaid order, or a Conflict that says why not."""
         if order.mode == terms.ON_DEMAND:
             raise errors.Conflict('order %s is on demand: there is no term '
-                                  'to cancel or renew' % order_id)
+                                  'to cancel or renew' % order.id)
         if order.status != core_orders.ACTIVE:
-            raise errors.Conflict('order %s is already %s' % (order_id,
+            raise errors.Conflict('order %s is already %s' % (order.id,
                                                               order.status))
-        return order
 
     @operation
     def cancel(self, project_id, order_id, created_by=None, now=None):
@@ -213,30 +224,90 @@ class BillingService(object):
 
     @operation
     def renew(self, project_id, order_id, created_by=None, now=None):
-        """Pay the next term of a prepaid order now, at today's price."""
+        """Pay the next term of a prepaid order now (SPEC 4, Renewal).
+
+        At the price of the product in effect at the term's end (else
+        now) for the same service, region and match: what renewal_quote
+        shows, through the same _renewal.
+        """
         now = _now(now)
         with self.db.project_transaction(project_id, now,
                                          create=False) as book:
             order = self._prepaid_order(book, order_id)
-            term = clock.Window(order.term_start, order.term_end)
-            product = self.db.get_product(order.product_id)
-            prices = self._price_book()
-            successor = (prices.successor(product, term.end)
-                         or prices.successor(product, now))
-            if successor is None:
-                raise errors.Conflict(
-                    'no product is in effect for the renewal of order %s' %
-                    order_id)
-            core_rating.check_currency(project_id, book.currency, successor)
-            price, unit_price = core_orders.term_price(
-                successor, order.mode, order.count)
-            ledger.require_funds(project_id, book.state, price,
+            renewal = self._renewal(project_id, book.currency, order, now)
+            ledger.require_funds(project_id, book.state, renewal.price,
                                  book.currency, held=held_funds(book, now))
-            posting.pay_next_term(book, order, successor, price,
-                                  unit_price, created_by)
+            posting.pay_next_term(book, order, renewal.product,
+                                  renewal.price, renewal.unit_price,
+                                  created_by)
             book.session.flush()
             result = sql_api.row_dict(order)
         return result, book.events
+
+    def renewal_quote(self, project_id, order_id, now=None):
+        """What renew(project_id, order_id) would charge at now.
+
+        Reads in one read-only transaction and writes nothing (SPEC 4,
+        Quotes never write): the order's checks and its price come from
+        the same _renewal that renew() uses, so the price quoted is the
+        price renew() charges as long as the price book and the order do
+        not change in between. The funds are shown, not required:
+        available is balance + credit limit - the project's live holds,
+        missing what the price exceeds it by (zero when covered).
+        """
+        now = _now(now)
+        with ck_db.session_for_read() as session:
+            account = session.get(models.Account, project_id)
+            if account is None:
+                raise errors.NotFound('account', project_id)
+            order = session.execute(sa.select(models.Order).where(
+                models.Order.id == order_id,
+                models.Order.project_id == project_id)).scalar_one_or_none()
+            if order is None:
+                raise errors.NotFound('order', order_id)
+            self._check_prepaid(order)
+            renewal = self._renewal(project_id, account.currency, order, now)
+            state = book_mod.account_state(account)
+            held = _held(session, project_id, now)
+            available = money.CONTEXT.subtract(state.available, held)
+            return {
+                'order_id': order.id, 'project_id': project_id,
+                'resource_id': order.resource_id, 'service': order.service,
+                'product_id': renewal.product.id, 'mode': order.mode,
+                'count': order.count, 'unit_price': renewal.unit_price,
+                'price': renewal.price, 'currency': account.currency,
+                'term_start': renewal.term.begin,
+                'term_end': renewal.term.end,
+                'balance': state.balance,
+                'credit_limit': state.credit_limit, 'held': held,
+                'available': available,
+                'missing': max(money.CONTEXT.subtract(renewal.price,
+                                                      available),
+                               money.ZERO),
+                'account_status': state.status,
+            }
+
+    def _renewal(self, project_id, currency, order, now):
+        """The next term of a prepaid order renewed at now, and its price.
+
+        The one rule of renew() and renewal_quote(): the product in effect
+        at the term's end for the order product's service, region and
+        match (a price change is a new product row), else the one in
+        effect now; a Conflict when there is none; its price in the
+        order's mode x count; the next term on the order's anchor day.
+        """
+        term = clock.Window(order.term_start, order.term_end)
+        product = self.db.get_product(order.product_id)
+        prices = self._price_book()
+        successor = (prices.successor(product, term.end)
+                     or prices.successor(product, now))
+        if successor is None:
+            raise errors.Conflict(
+                'no product is in effect for the renewal of order %s' %
+                order.id)
+        core_rating.check_currency(project_id, currency, successor)
+        return core_orders.renewal(successor, term, order.mode, order.count,
+                                   order.anchor_day)
 
     def _price_book(self):
         return pricing.PRICE_BOOKS.get(self.db)

@@ -11,7 +11,11 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
-"""/orders: prepaid terms bought, cancelled and renewed (SPEC 4 and 5)."""
+"""/orders: prepaid terms bought, cancelled and renewed (SPEC 4 and 5).
+
+GET /orders/{id}/renewal quotes what POST /orders/{id}/renew charges,
+through the same BillingService rule, and writes nothing.
+"""
 
 import pecan
 from pecan import rest
@@ -34,7 +38,8 @@ def _owned_order(order_id, action):
 
 class OrdersController(rest.RestController):
 
-    _custom_actions = {'cancel': ['POST'], 'renew': ['POST']}
+    _custom_actions = {'cancel': ['POST'], 'renew': ['POST'],
+                       'renewal': ['GET']}
 
     @pecan.expose('json')
     @base.handled
@@ -94,3 +99,11 @@ class OrdersController(rest.RestController):
         return views.order(_billing().renew(
             order['project_id'], order_id,
             created_by=base.context().user_id))
+
+    @pecan.expose('json')
+    @base.handled
+    def get_renewal(self, order_id):
+        """What POST /orders/{id}/renew would charge now; writes nothing."""
+        order = _owned_order(order_id, 'order:renewal')
+        return views.renewal(_billing().renewal_quote(order['project_id'],
+                                                      order_id))

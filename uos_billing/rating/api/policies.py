@@ -83,6 +83,9 @@ order_rules = [
           'refund its unused seconds.', 'POST', '/orders/{order_id}/cancel'),
     _rule('order:renew', MEMBER_OR_ADMIN, 'Pay the next term of a prepaid '
           'order now.', 'POST', '/orders/{order_id}/renew'),
+    _rule('order:renewal', READER_OR_ADMIN, 'Show what renewing a prepaid '
+          'order now would charge and its next term, writing nothing.',
+          'GET', '/orders/{order_id}/renewal'),
 ]
 
 hold_rules = [

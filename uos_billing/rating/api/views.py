@@ -32,6 +32,10 @@ TRANSACTION = ('id', 'project_id', 'kind', 'amount', 'balance_after',
 ORDER = ('id', 'project_id', 'resource_id', 'service', 'product_id', 'mode',
          'status', 'unit_price', 'term_start', 'term_end', 'count',
          'auto_renew', 'renewals', 'anchor_day', 'created_at', 'closed_at')
+RENEWAL = ('order_id', 'project_id', 'resource_id', 'service', 'product_id',
+           'mode', 'count', 'unit_price', 'price', 'currency', 'term_start',
+           'term_end', 'balance', 'credit_limit', 'held', 'available',
+           'missing', 'account_status')
 
 
 def value(item):
@@ -49,7 +53,8 @@ def value(item):
 
 MONEY = frozenset(('on_demand_price', 'monthly_price', 'yearly_price',
                    'balance', 'credit_limit', 'low_balance_threshold',
-                   'amount', 'balance_after', 'unit_price'))
+                   'amount', 'balance_after', 'unit_price', 'price',
+                   'held', 'available', 'missing'))
 
 
 def _stored(name, item):
@@ -83,3 +88,8 @@ def transaction(row):
 
 def order(row, **extra):
     return shaped(row, ORDER, **extra)
+
+
+def renewal(quote):
+    """GET /orders/{id}/renewal: the next term and what renewing costs."""
+    return shaped(quote, RENEWAL)

@@ -19,6 +19,7 @@ from cloudkitty import db as ck_db
 
 from uos_billing.core import errors
 from uos_billing.rating.db.sqlalchemy import models
+from uos_billing.rating import holds
 from uos_billing.tests import base
 from uos_billing.tests import samples
 from uos_billing.tests.unit.rating import test_module
@@ -230,6 +231,220 @@ class TestCancelRenew(ServiceTestCase):
                          self.db.get_account('acme')['revision'])
         self.assertRaises(errors.InvalidInput, self.svc.set_auto_renew,
                           'acme', self.order['id'], 'yes')
+
+
+class TestRenewalQuote(ServiceTestCase):
+    """renewal_quote: what renew charges, through the same rule, no write."""
+
+    def setUp(self):
+        super().setUp()
+        self.svc.recharge('acme', '100')
+        # Nov 1 to Dec 1, 10.00; the balance is 90.00.
+        self.order = self.svc.buy('acme', 'vm-1', 'instance', 'small',
+                                  'monthly', 1, now=utc(2026, 11, 1))
+        self.oid = self.order['id']
+
+    def quote(self, now=utc(2026, 11, 20), project='acme', order_id=None):
+        return self.svc.renewal_quote(project, order_id or self.oid,
+                                      now=now)
+
+    def renew_payment(self, now=utc(2026, 11, 20)):
+        """Renew at now; (order, its renewal's ledger entry)."""
+        order = self.svc.renew('acme', self.oid, now=now)
+        entry = self.db.list_ledger('acme')[-1]
+        self.assertEqual(('order_payment',
+                          'order_payment:%s:%d' % (self.oid,
+                                                   order['renewals'])),
+                         (entry['kind'], entry['idempotency_key']))
+        return order, entry
+
+    def test_quote_shows_the_next_term_and_its_price(self):
+        quote = self.quote()
+        self.assertEqual(
+            {'order_id': self.oid, 'project_id': 'acme',
+             'resource_id': 'vm-1', 'service': 'instance',
+             'product_id': 'small', 'mode': 'monthly', 'count': 1,
+             'unit_price': D('10'), 'price': D('10'), 'currency': 'EUR',
+             'term_start': utc(2026, 12, 1), 'term_end': utc(2027, 1, 1),
+             'balance': D('90'), 'credit_limit': D('0'), 'held': D('0'),
+             'available': D('90'), 'missing': D('0'),
+             'account_status': 'active'}, quote)
+
+    def test_renew_charges_exactly_the_quoted_price_and_term(self):
+        quote = self.quote()
+        order, entry = self.renew_payment()
+        self.assertEqual((-quote['price'], quote['term_start'],
+                          quote['term_end']),
+                         (entry['amount'], entry['period_begin'],
+                          entry['period_end']))
+        self.assertEqual((quote['term_end'], quote['product_id'],
+                          quote['unit_price']),
+                         (order['term_end'], order['product_id'],
+                          order['unit_price']))
+        self.assertEqual(D('80'), self.balance())
+
+    def test_after_a_price_change_quote_and_renewal_use_the_new_price(self):
+        # New prices from Nov 25, before the term ends on Dec 1: the
+        # renewal is priced by the new row, not the order's 10.00.
+        self.db.end_product('small', utc(2026, 11, 25))
+        self.db.create_product(samples.product(
+            'small-2', 'm1.small', '0.02', monthly='12.34',
+            since=utc(2026, 11, 25)))
+        quote = self.quote()
+        self.assertEqual(('small-2', D('12.34'), D('12.34')),
+                         (quote['product_id'], quote['unit_price'],
+                          quote['price']))
+        self.assertNotEqual(self.order['unit_price'] * self.order['count'],
+                            quote['price'])
+        order, entry = self.renew_payment()
+        self.assertEqual(D('-12.34'), entry['amount'])
+        self.assertEqual(-quote['price'], entry['amount'])
+        self.assertEqual(('small-2', D('12.34'), utc(2027, 1, 1)),
+                         (order['product_id'], order['unit_price'],
+                          order['term_end']))
+        self.assertEqual(D('77.66'), self.balance())
+
+    def test_a_price_change_after_the_term_end_is_not_used(self):
+        self.db.end_product('small', utc(2026, 12, 15))
+        self.db.create_product(samples.product(
+            'small-2', 'm1.small', '0.02', monthly='12',
+            since=utc(2026, 12, 15)))
+        self.assertEqual(('small', D('10')),
+                         (self.quote()['product_id'], self.quote()['price']))
+        _order, entry = self.renew_payment()
+        self.assertEqual(D('-10'), entry['amount'])
+
+    def test_a_product_ended_before_the_term_end_prices_it_now(self):
+        # Nothing is in effect on Dec 1; the renewal takes today's row.
+        self.db.end_product('small', utc(2026, 11, 25))
+        quote = self.quote()
+        self.assertEqual(('small', D('10')),
+                         (quote['product_id'], quote['price']))
+        _order, entry = self.renew_payment()
+        self.assertEqual(-quote['price'], entry['amount'])
+
+    def test_the_next_term_keeps_the_anchor_day(self):
+        self.db.create_product(samples.product(
+            'large', 'm1.large', '0.1', monthly='25.5', yearly='250.25'))
+        self.svc.recharge('acme', '1000')
+        # Bought on Jan 31: the term ends on Feb 28, the next one on
+        # Mar 31 (SPEC 4, Prepaid term), the one after that on Apr 30.
+        order = self.svc.buy('acme', 'vm-2', 'instance', 'large', 'monthly',
+                             1, now=utc(2026, 1, 31))
+        self.svc.renew('acme', order['id'], now=utc(2026, 2, 1))
+        quote = self.svc.renewal_quote('acme', order['id'],
+                                       now=utc(2026, 2, 2))
+        self.assertEqual((D('25.5'), utc(2026, 3, 31), utc(2026, 4, 30)),
+                         (quote['price'], quote['term_start'],
+                          quote['term_end']))
+        renewed = self.svc.renew('acme', order['id'], now=utc(2026, 2, 2))
+        self.assertEqual(quote['term_end'], renewed['term_end'])
+        # Two years at 250.25, from Jan 31 2026 to Jan 31 2028, then 2030.
+        yearly = self.svc.buy('acme', 'vm-3', 'instance', 'large', 'yearly',
+                              2, now=utc(2026, 1, 31))
+        quote = self.svc.renewal_quote('acme', yearly['id'],
+                                       now=utc(2026, 6, 1))
+        self.assertEqual((D('500.5'), D('250.25'), utc(2028, 1, 31),
+                          utc(2030, 1, 31)),
+                         (quote['price'], quote['unit_price'],
+                          quote['term_start'], quote['term_end']))
+        renewed = self.svc.renew('acme', yearly['id'], now=utc(2026, 6, 1))
+        self.assertEqual(quote['term_end'], renewed['term_end'])
+        self.assertEqual(D('-500.5'),
+                         self.db.list_ledger('acme')[-1]['amount'])
+
+    def test_the_quote_writes_nothing(self):
+        self.db.end_product('small', utc(2026, 11, 25))
+        self.db.create_product(samples.product(
+            'small-2', 'm1.small', '0.02', monthly='12',
+            since=utc(2026, 11, 25)))
+        before = self.snapshot()
+        for _ in range(2):
+            self.quote()
+        # Not the ledger, not the order, not the account (its revision,
+        # which rating processes read, included).
+        self.assertEqual(before, self.snapshot())
+        self.assertEqual(self.order, self.db.list_orders('acme')[0])
+
+    def test_funds_are_shown_and_renew_misses_the_same_amount(self):
+        # 90 - 75 = 15 left, the renewal costs 20 after a price change.
+        self.svc.buy('acme', 'vm-2', 'instance', 'medium', 'monthly', 3,
+                     now=utc(2026, 11, 1))
+        self.db.end_product('small', utc(2026, 11, 25))
+        self.db.create_product(samples.product(
+            'small-2', 'm1.small', '0.02', monthly='20',
+            since=utc(2026, 11, 25)))
+        quote = self.quote()
+        self.assertEqual((D('15'), D('15'), D('20'), D('5')),
+                         (quote['balance'], quote['available'],
+                          quote['price'], quote['missing']))
+        before = self.snapshot()
+        e = self.assertRaises(errors.InsufficientFunds, self.svc.renew,
+                              'acme', self.oid, now=utc(2026, 11, 20))
+        self.assertEqual((quote['price'], quote['available'],
+                          quote['missing']),
+                         (e.required, e.available, e.missing))
+        self.assertEqual(before, self.snapshot())
+
+    def test_live_holds_are_not_available(self):
+        at = utc(2026, 11, 20)
+        holds.HoldService().hold(
+            'acme', 'instance', 'monthly', 8,
+            fields={'flavor_name': 'm1.small'}, now=at)
+        quote = self.quote(now=at)
+        self.assertEqual((D('90'), D('80'), D('10'), D('0')),
+                         (quote['balance'], quote['held'],
+                          quote['available'], quote['missing']))
+        # Once the hold has expired (300 s), it is available again.
+        later = self.quote(now=utc(2026, 11, 20, 1))
+        self.assertEqual((D('0'), D('90')),
+                         (later['held'], later['available']))
+
+    def assert_same_refusal(self, exc_class, project='acme', order_id=None,
+                            now=utc(2026, 11, 20)):
+        order_id = order_id or self.oid
+        before = self.snapshot(project)
+        quoted = self.assertRaises(exc_class, self.svc.renewal_quote,
+                                   project, order_id, now=now)
+        renewed = self.assertRaises(exc_class, self.svc.renew, project,
+                                    order_id, now=now)
+        self.assertEqual(str(renewed), str(quoted))
+        self.assertEqual(before, self.snapshot(project))
+        return quoted
+
+    def test_unknown_order_and_other_project_are_not_found(self):
+        e = self.assert_same_refusal(errors.NotFound, order_id='nope')
+        self.assertEqual('order nope not found', str(e))
+        self.svc.recharge('other', '5')
+        self.assert_same_refusal(errors.NotFound, project='other')
+
+    def test_a_cancelled_order_is_a_conflict(self):
+        self.svc.cancel('acme', self.oid, now=utc(2026, 11, 10))
+        e = self.assert_same_refusal(errors.Conflict)
+        self.assertEqual('order %s is already cancelled' % self.oid, str(e))
+
+    def test_an_on_demand_order_is_a_conflict(self):
+        self.rate(utc(2026, 11, 2), utc(2026, 11, 2, 1),
+                  [samples.point('vm-9', 'm1.small')])
+        [on_demand] = [o for o in self.db.list_orders('acme')
+                       if o['resource_id'] == 'vm-9']
+        e = self.assert_same_refusal(errors.Conflict,
+                                     order_id=on_demand['id'])
+        self.assertIn('is on demand', str(e))
+
+    def test_no_product_in_effect_is_a_conflict(self):
+        # Ended on Nov 10, nothing after it: nothing on Dec 1 nor today.
+        self.db.end_product('small', utc(2026, 11, 10))
+        e = self.assert_same_refusal(errors.Conflict)
+        self.assertEqual('no product is in effect for the renewal of order '
+                         '%s' % self.oid, str(e))
+
+    def test_a_successor_in_another_currency_is_a_conflict(self):
+        self.db.end_product('small', utc(2026, 11, 25))
+        self.db.create_product(samples.product(
+            'small-usd', 'm1.small', '0.02', monthly='11', currency='USD',
+            since=utc(2026, 11, 25)))
+        self.assert_same_refusal(errors.CurrencyMismatch)
 
 
 class TestFlavorChange(ServiceTestCase):

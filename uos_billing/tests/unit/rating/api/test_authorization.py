@@ -59,6 +59,9 @@ class TestAuthorization(base.KeystoneAPITestCase):
         # Another project's order is not found, rather than forbidden.
         self.assertEqual(404, self.call(
             'GET', '/orders/%s' % self.order['id'], headers=self.b).status)
+        self.assertEqual(404, self.call(
+            'GET', '/orders/%s/renewal' % self.order['id'],
+            headers=self.b).status)
         self.assertEqual([], self.ok('GET', '/orders',
                                      headers=self.b)['orders'])
         self.assertEqual(403, self.call('GET', '/orders?project_id=project-a',
@@ -120,12 +123,28 @@ class TestAuthorization(base.KeystoneAPITestCase):
             'GET', '/accounts/project-a/transactions',
             headers=self.a)['transactions']]
         self.assertEqual(['recharge', 'order_payment'], kinds)
+        quote = self.ok('GET', '/orders/%s/renewal' % self.order['id'],
+                        headers=self.a)
+        self.assertEqual(('30.0000000000', '70.0000000000'),
+                         (quote['price'], quote['available']))
         self.assertTrue(self.ok('PUT', '/orders/%s' % self.order['id'],
                                 {'auto_renew': True},
                                 headers=self.a)['auto_renew'])
         cancelled = self.ok('POST', '/orders/%s/cancel' % self.order['id'],
                             headers=self.a)
         self.assertEqual('cancelled', cancelled['status'])
+
+    def test_a_reader_may_quote_a_renewal_but_not_renew(self):
+        reader = self.as_(self.token('project-a', ['reader'],
+                                     user_id='reader-a'))
+        order_path = '/orders/%s' % self.order['id']
+        self.assertEqual('30.0000000000', self.ok(
+            'GET', order_path + '/renewal', headers=reader)['price'])
+        # billing:order:renew needs a member: the order is not found.
+        self.assertEqual(404, self.call('POST', order_path + '/renew',
+                                        headers=reader).status)
+        self.assertEqual(0, self.ok('GET', order_path,
+                                    headers=self.admin)['renewals'])
 
     def test_admin_sees_everything(self):
         self.ok('POST', '/accounts/project-b/recharge', {'amount': '1'},

@@ -210,9 +210,14 @@ class TestDescription(base.APITestCase):
         c('GET', '/orders/{order_id}', '/orders/nope', status=404)
         c('PUT', '/orders/{order_id}', '/orders/' + oid,
           {'auto_renew': True})
+        c('GET', '/orders/{order_id}/renewal', '/orders/%s/renewal' % oid)
         c('POST', '/orders/{order_id}/renew', '/orders/%s/renew' % oid)
+        c('GET', '/orders/{order_id}/renewal', '/orders/nope/renewal',
+          status=404)
         c('POST', '/orders/{order_id}/cancel', '/orders/%s/cancel' % oid)
         c('POST', '/orders/{order_id}/cancel', '/orders/%s/cancel' % oid,
+          status=409)
+        c('GET', '/orders/{order_id}/renewal', '/orders/%s/renewal' % oid,
           status=409)
         c('DELETE', '/products/{product_id}', '/products/' + pid,
           status=409)

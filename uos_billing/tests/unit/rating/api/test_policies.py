@@ -30,7 +30,7 @@ class TestPolicies(base.BaseTestCase):
 
     def test_every_rule_is_a_billing_rule_with_an_operation(self):
         rules = list(policies.list_rules())
-        self.assertEqual(21, len(rules))
+        self.assertEqual(22, len(rules))
         for rule in rules:
             self.assertTrue(rule.name.startswith('billing:'), rule.name)
             self.assertTrue(rule.operations[0]['path'].startswith(
