@@ -253,6 +253,28 @@ ORDER = Fields(
 ORDER_LIST = ('id', 'project_id', 'resource_id', 'service', 'mode', 'status',
               'unit_price', 'term_start', 'term_end', 'count', 'auto_renew')
 
+# GET /orders/{id}/renewal: what order renew would charge, and the funds.
+RENEWAL = Fields(
+    ('order_id', 'Order ID'),
+    ('project_id', 'Project ID'),
+    ('resource_id', 'Resource ID'),
+    ('service', 'Service'),
+    ('product_id', 'Product ID'),
+    ('mode', 'Mode'),
+    ('count', 'Count'),
+    ('unit_price', 'Unit Price'),
+    ('price', 'Price'),
+    ('currency', 'Currency'),
+    ('term_start', 'Term Start'),
+    ('term_end', 'Term End'),
+    ('balance', 'Balance'),
+    ('credit_limit', 'Credit Limit'),
+    ('held', 'Held'),
+    ('available', 'Available'),
+    ('missing', 'Missing'),
+    ('account_status', 'Account Status'),
+)
+
 STATEMENT = Fields(
     ('project_id', 'Project ID'),
     ('month', 'Month'),

@@ -11,7 +11,7 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
-"""``openstack rating order list|show|create|set|cancel|renew``."""
+"""``openstack rating order list|show|create|set|cancel|renew|renewal``."""
 
 from osc_lib.command import command
 
@@ -184,3 +184,24 @@ class RenewOrder(command.ShowOne):
         order = client.get_client(self).post(
             common.path('orders', parsed_args.order, 'renew'))
         return common.ORDER.show(order)
+
+
+class ShowOrderRenewal(command.ShowOne):
+    """Show what renewing a prepaid order now would charge; pays nothing.
+
+    The price is the one "order renew" charges: count x the monthly or
+    yearly price of the product in effect when the current term ends (after
+    a price change, not the order's unit price). Term Start and Term End
+    are those of the next term; Available is balance + credit limit - held
+    funds, Missing what the price exceeds it by.
+    """
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_order_argument(parser)
+        return parser
+
+    def take_action(self, parsed_args):
+        renewal = client.get_client(self).get(
+            common.path('orders', parsed_args.order, 'renewal'))
+        return common.RENEWAL.show(renewal)

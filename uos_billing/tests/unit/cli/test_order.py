@@ -11,7 +11,7 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
-"""openstack rating order list|show|create|set|cancel|renew."""
+"""openstack rating order list|show|create|set|cancel|renew|renewal."""
 
 from osc_lib import exceptions
 
@@ -168,3 +168,58 @@ class TestCancelRenewOrder(fakes.CommandTestCase):
         self.assertEqual(('2027-01-15T00:00:00+00:00', 1),
                          (shown['Term End'], shown['Renewals']))
         self.assertNotIn('Refund', shown)
+
+
+RENEWAL = {
+    'order_id': OID, 'project_id': PROJECT, 'resource_id': 'vm-1',
+    'service': 'instance', 'product_id': 'prod-2', 'mode': 'monthly',
+    'count': 1, 'unit_price': '12.3400000000', 'price': '12.3400000000',
+    'currency': 'EUR', 'term_start': '2026-12-15T00:00:00+00:00',
+    'term_end': '2027-01-15T00:00:00+00:00', 'balance': '10.0000000000',
+    'credit_limit': '0.0000000000', 'held': '0.0000000000',
+    'available': '10.0000000000', 'missing': '2.3400000000',
+    'account_status': 'active',
+}
+
+
+class TestShowOrderRenewal(fakes.CommandTestCase):
+
+    def test_shows_the_quote_money_as_strings(self):
+        shown = self.output_json(order.ShowOrderRenewal, [OID],
+                                 response(200, RENEWAL))
+        self.assertCalls(('GET', BASE + '/orders/%s/renewal' % OID, None))
+        self.assertEqual({
+            'Order ID': OID, 'Project ID': PROJECT, 'Resource ID': 'vm-1',
+            'Service': 'instance', 'Product ID': 'prod-2', 'Mode': 'monthly',
+            'Count': 1, 'Unit Price': '12.3400000000',
+            'Price': '12.3400000000', 'Currency': 'EUR',
+            'Term Start': '2026-12-15T00:00:00+00:00',
+            'Term End': '2027-01-15T00:00:00+00:00',
+            'Balance': '10.0000000000', 'Credit Limit': '0.0000000000',
+            'Held': '0.0000000000', 'Available': '10.0000000000',
+            'Missing': '2.3400000000', 'Account Status': 'active'}, shown)
+
+    def test_value_of_one_column(self):
+        self.assertEqual('12.3400000000\n', self.output(
+            order.ShowOrderRenewal, [OID, '-f', 'value', '-c', 'Price'],
+            response(200, RENEWAL)))
+
+    def test_the_order_id_is_quoted_into_the_path(self):
+        self.take(order.ShowOrderRenewal, ['a/b'], response(200, RENEWAL))
+        self.assertCalls(('GET', BASE + '/orders/a%2Fb/renewal', None))
+
+    def test_refusals(self):
+        for code, message in (
+                (404, 'order nope not found'),
+                (409, 'order %s is already cancelled' % OID),
+                (409, 'no product is in effect for the renewal of order '
+                      '%s' % OID)):
+            self.http.queue(fakes.error(code, message))
+            cmd, args = self.parse(order.ShowOrderRenewal, [OID])
+            e = self.assertRaises(exceptions.CommandError, cmd.take_action,
+                                  args)
+            self.assertEqual('%s (HTTP %d)' % (message, code), str(e))
+
+    def test_the_order_is_required(self):
+        self.assertIn('the following arguments are required: <order>',
+                      self.parse_error(order.ShowOrderRenewal, []))
