@@ -25,9 +25,10 @@ from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
 from uos_billing.horizon import fields
+from uos_billing.horizon import modal
 
 
-class AccountForm(forms.SelfHandlingForm):
+class AccountForm(modal.BillingForm):
     project_id = forms.CharField(widget=django_forms.HiddenInput)
 
 
@@ -49,14 +50,12 @@ class RechargeForm(AccountForm):
         return amount
 
     def handle(self, request, data):
-        try:
-            entry = api.account_recharge(
-                request, data['project_id'], data['amount'],
-                note=data.get('note') or None,
-                idempotency_key=data['idempotency_key'])
-        except api_errors.BillingAPIError as error:
-            api_errors.report_on_form(self, request, error,
-                                      _('The account was not recharged.'))
+        entry = self.submit(
+            request, _('The account was not recharged.'),
+            api.account_recharge, data['project_id'], data['amount'],
+            note=data.get('note') or None,
+            idempotency_key=data['idempotency_key'])
+        if entry is None:
             return False
         currency = self.initial.get('currency')
         if not currency:
@@ -88,12 +87,10 @@ class CreditLimitForm(AccountForm):
                     'account is owed.'))
 
     def handle(self, request, data):
-        try:
-            account = api.account_update(request, data['project_id'],
-                                         credit_limit=data['credit_limit'])
-        except api_errors.BillingAPIError as error:
-            api_errors.report_on_form(self, request, error,
-                                      _('The credit limit was not set.'))
+        account = self.submit(request, _('The credit limit was not set.'),
+                              api.account_update, data['project_id'],
+                              credit_limit=data['credit_limit'])
+        if account is None:
             return False
         messages.success(request, _(
             'The credit limit of project %(project)s is now %(limit)s.') % {

@@ -13,7 +13,6 @@
 #    under the License.
 """Views of the Accounts panel."""
 
-from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
@@ -65,22 +64,20 @@ class IndexView(horizon_tables.DataTableView):
         return rows(accounts, names)
 
 
-class _AccountView(modal.ModalFormView):
+class _AccountView(modal.ObjectFormView):
     success_url = reverse_lazy(INDEX_URL)
+    index_url = INDEX_URL
+    url_kwarg = 'project_id'
+    not_shown = _('The account could not be shown.')
+    # A project without an account yet: its first recharge opens it.
+    missing_ok = True
+
+    def fetch(self, project_id):
+        return api.account_get(self.request, project_id)
 
     def get_account(self):
         """The project's account, or None when it has none yet."""
-        if not hasattr(self, '_account'):
-            self._account = None
-            try:
-                self._account = api.account_get(self.request,
-                                                self.kwargs['project_id'])
-            except api_errors.BillingAPIError as error:
-                if error.status != 404:
-                    api_errors.report(self.request, error,
-                                      _('The account could not be shown.'))
-                    raise exceptions.Http302(reverse(INDEX_URL))
-        return self._account
+        return self.get_object()
 
     def get_project_name(self):
         if not hasattr(self, '_project_name'):
@@ -107,8 +104,6 @@ class _AccountView(modal.ModalFormView):
                 account.credit_limit, account.currency)
             context['status'] = labels.label(labels.ACCOUNT_STATUSES,
                                              account.status)
-        context['submit_url'] = reverse(self.submit_url_name,
-                                        args=(self.kwargs['project_id'],))
         return context
 
 

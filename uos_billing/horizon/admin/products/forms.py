@@ -21,15 +21,15 @@ from horizon import forms
 from horizon import messages
 
 from uos_billing.horizon import api
-from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
 from uos_billing.horizon import fields
+from uos_billing.horizon import modal
 
 ZERO = decimal.Decimal(0)
 PRICES = ('on_demand_price', 'monthly_price', 'yearly_price')
 
 
-class CreateProductForm(forms.SelfHandlingForm):
+class CreateProductForm(modal.BillingForm):
     name = forms.CharField(label=_('Name'), max_length=255)
     service = forms.CharField(label=_('Service'), max_length=64,
                               initial=api.INSTANCE_SERVICE)
@@ -74,18 +74,16 @@ class CreateProductForm(forms.SelfHandlingForm):
         for key in ('effective_from', 'effective_to'):
             if data.get(key):
                 body[key] = fields.iso_instant(data[key])
-        try:
-            product = api.product_create(request, **body)
-        except api_errors.BillingAPIError as error:
-            api_errors.report_on_form(self, request, error,
-                                      _('The product was not created.'))
+        product = self.submit(request, _('The product was not created.'),
+                              api.product_create, **body)
+        if product is None:
             return False
         messages.success(request, _('Product "%(name)s" created (%(id)s).')
                          % {'name': product.name, 'id': product.id})
         return product
 
 
-class EditProductForm(forms.SelfHandlingForm):
+class EditProductForm(modal.BillingForm):
     """Edit a product: in place, or through a successor for new prices.
 
     Name and description change in place; new prices make a successor
@@ -123,11 +121,9 @@ class EditProductForm(forms.SelfHandlingForm):
         if not body:
             messages.info(request, _('Nothing was changed.'))
             return True
-        try:
-            product = api.product_update(request, data['product_id'], **body)
-        except api_errors.BillingAPIError as error:
-            api_errors.report_on_form(self, request, error,
-                                      _('The product was not changed.'))
+        product = self.submit(request, _('The product was not changed.'),
+                              api.product_update, data['product_id'], **body)
+        if product is None:
             return False
         if prices:
             messages.success(request, _(
@@ -140,19 +136,17 @@ class EditProductForm(forms.SelfHandlingForm):
         return product
 
 
-class EndProductForm(forms.SelfHandlingForm):
+class EndProductForm(modal.BillingForm):
     product_id = forms.CharField(widget=django_forms.HiddenInput)
     effective_to = fields.instant_field(
         _('Ends at'), help_text=_('YYYY-MM-DD HH:MM UTC; empty for now.'))
 
     def handle(self, request, data):
         end = data.get('effective_to') or display.utcnow()
-        try:
-            product = api.product_update(request, data['product_id'],
-                                         effective_to=fields.iso_instant(end))
-        except api_errors.BillingAPIError as error:
-            api_errors.report_on_form(self, request, error,
-                                      _('The product was not ended.'))
+        product = self.submit(request, _('The product was not ended.'),
+                              api.product_update, data['product_id'],
+                              effective_to=fields.iso_instant(end))
+        if product is None:
             return False
         messages.success(request, _('Product %(id)s ends %(when)s.') % {
             'id': product.id,

@@ -13,10 +13,8 @@
 #    under the License.
 """Views of the Products panel."""
 
-from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from horizon import exceptions
 from horizon import tables as horizon_tables
 
 from uos_billing.horizon.admin.products import forms
@@ -60,25 +58,18 @@ class CreateProductView(modal.ModalFormView):
     success_url = reverse_lazy(INDEX_URL)
 
 
-class _ProductView(modal.ModalFormView):
+class _ProductView(modal.ObjectFormView):
     success_url = reverse_lazy(INDEX_URL)
+    index_url = INDEX_URL
+    url_kwarg = 'product_id'
+    not_shown = _('The product could not be shown.')
 
-    def get_product(self):
-        if not hasattr(self, '_product'):
-            try:
-                self._product = api.product_get(self.request,
-                                                self.kwargs['product_id'])
-            except api_errors.BillingAPIError as error:
-                api_errors.report(self.request, error,
-                                  _('The product could not be shown.'))
-                raise exceptions.Http302(reverse(INDEX_URL))
-        return self._product
+    def fetch(self, product_id):
+        return api.product_get(self.request, product_id)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context['product'] = self.get_product()
-        context['submit_url'] = reverse(self.submit_url_name,
-                                        args=(self.kwargs['product_id'],))
+        context['product'] = self.get_object()
         return context
 
 
@@ -93,7 +84,7 @@ class EditProductView(_ProductView):
     submit_url_name = 'horizon:admin:billing_products:edit'
 
     def get_initial(self):
-        product = self.get_product()
+        product = self.get_object()
         initial = {'product_id': product.id}
         for key in ('name', 'description', 'on_demand_price',
                     'monthly_price', 'yearly_price'):
@@ -112,4 +103,4 @@ class EndProductView(_ProductView):
     submit_url_name = 'horizon:admin:billing_products:end'
 
     def get_initial(self):
-        return {'product_id': self.get_product().id}
+        return {'product_id': self.get_object().id}
