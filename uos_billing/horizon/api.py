@@ -49,11 +49,12 @@ MAX_PAGES = 50
 
 # Fields that hold money (or a Decimal figure) in the API's answers.
 DECIMAL_FIELDS = frozenset([
-    'amount', 'adjustments', 'balance', 'balance_after', 'burn_rate',
-    'charges_total', 'closing_balance', 'credit_limit', 'days_until_owed',
-    'low_balance_threshold', 'missing', 'monthly_price', 'on_demand_price',
-    'opening_balance', 'order_payments', 'qty', 'recharges', 'refund',
-    'refunds', 'total', 'unit_price', 'yearly_price',
+    'amount', 'adjustments', 'available', 'balance', 'balance_after',
+    'burn_rate', 'charges_total', 'closing_balance', 'credit_limit',
+    'days_until_owed', 'held', 'low_balance_threshold', 'missing',
+    'monthly_price', 'on_demand_price', 'opening_balance', 'order_payments',
+    'price', 'qty', 'recharges', 'refund', 'refunds', 'total', 'unit_price',
+    'yearly_price',
 ])
 
 
@@ -280,6 +281,15 @@ def order_set_auto_renew(request, order_id, auto_renew):
 
 def order_cancel(request, order_id):
     return _one(call(request, 'POST', _path('/orders/%s/cancel', order_id)))
+
+
+def order_renewal(request, order_id):
+    """What renewing the order now would charge (the API writes nothing).
+
+    The product, price and next term that order_renew then uses, and the
+    funds: available (balance + credit limit - holds) and missing.
+    """
+    return _one(call(request, 'GET', _path('/orders/%s/renewal', order_id)))
 
 
 def order_renew(request, order_id):

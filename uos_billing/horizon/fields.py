@@ -11,7 +11,7 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
-"""Form fields shared by the admin panels: money and instants."""
+"""Form fields shared by the panels: money, instants, hidden values."""
 
 import datetime
 
@@ -39,6 +39,14 @@ def instant_field(label, required=False, help_text=None):
         label=label, required=required,
         help_text=help_text or _('YYYY-MM-DD HH:MM, in UTC.'),
         widget=django_forms.DateTimeInput(format='%Y-%m-%d %H:%M'))
+
+
+def hidden_field():
+    """A hidden text field, carried from one step of a form to the next.
+
+    What the user saw (a quoted price) and does not edit.
+    """
+    return forms.CharField(required=False, widget=django_forms.HiddenInput)
 
 
 def iso_instant(value):

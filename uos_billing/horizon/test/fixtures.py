@@ -97,3 +97,23 @@ def quote(total='30.0000000000', product_id='prod-1', mode='monthly',
             'count': count, 'product_id': product_id,
             'unit_price': D(total) / count, 'amount': D(total)})],
     })
+
+
+def renewal(order_id, project_id, price='30.0000000000',
+            unit_price='30.0000000000', count=1, **fields):
+    """An order's renewal quote (GET /orders/{id}/renewal)."""
+    values = {
+        'order_id': order_id, 'project_id': project_id,
+        'resource_id': 'vm-1', 'service': 'instance', 'product_id': 'prod-1',
+        'mode': 'monthly', 'count': count, 'unit_price': D(unit_price),
+        'price': D(price), 'currency': 'EUR',
+        'term_start': '2026-12-01T00:00:00+00:00',
+        'term_end': '2027-01-01T00:00:00+00:00',
+        'balance': D('120.5000000000'), 'credit_limit': D('50.0000000000'),
+        'held': D('0E-10'), 'available': D('170.5000000000'),
+        'missing': D('0E-10'), 'account_status': 'active',
+    }
+    values.update({k: D(v) if k in ('held', 'available', 'missing',
+                                    'balance', 'credit_limit') else v
+                   for k, v in fields.items()})
+    return api.BillingObject(values)

@@ -78,6 +78,31 @@ class ApiTests(base.TestCase):
         api.order_cancel(self.req, 'a/b?c')
         self.assertEqual(BASE + '/orders/a%2Fb%3Fc/cancel', self._sent()[0])
 
+    def test_renewal_quote_money_is_decimal(self):
+        self.http.return_value = response(200, {
+            'order_id': 'a/b', 'product_id': 'p2', 'mode': 'monthly',
+            'count': 3, 'unit_price': '12.3400000000',
+            'price': '37.0200000000', 'currency': 'EUR',
+            'term_start': '2026-12-01T00:00:00+00:00',
+            'term_end': '2027-03-01T00:00:00+00:00',
+            'balance': '40.0000000000', 'credit_limit': '5.0000000000',
+            'held': '10.0000000000', 'available': '35.0000000000',
+            'missing': '2.0200000000', 'account_status': 'active'})
+
+        quote = api.order_renewal(self.req, 'a/b')
+
+        url, method, _kwargs = self._sent()
+        self.assertEqual((BASE + '/orders/a%2Fb/renewal', 'GET'),
+                         (url, method))
+        for name, value in (('unit_price', '12.34'), ('price', '37.02'),
+                            ('balance', '40'), ('credit_limit', '5'),
+                            ('held', '10'), ('available', '35'),
+                            ('missing', '2.02')):
+            self.assertIsInstance(quote[name], decimal.Decimal, name)
+            self.assertEqual(D(value), quote[name], name)
+        self.assertEqual((3, '2027-03-01T00:00:00+00:00'),
+                         (quote.count, quote.term_end))
+
     def test_numbers_in_json_become_decimal_not_float(self):
         self.http.return_value = response(200, {
             'total': 0.1, 'currency': 'EUR', 'lines': [
@@ -156,6 +181,8 @@ class ApiTests(base.TestCase):
              '/orders/x/cancel'),
             (lambda: api.order_renew(self.req, 'x'), 'POST',
              '/orders/x/renew'),
+            (lambda: api.order_renewal(self.req, 'x'), 'GET',
+             '/orders/x/renewal'),
         ]
         for call, method, path in calls:
             call()

@@ -338,53 +338,253 @@ class CancelAndRenewTests(base.TestCase):
         self.assertMessage(None, 'error', 'The order could not be shown. It '
                            'does not exist (any more).')
 
-    @helpers.create_mocks({api: ['order_get', 'account_get']})
-    def test_renew_shows_the_price_first(self, _now):
-        self._order()
+
+RENEW_MOCKS = {api: ['order_get', 'account_get', 'order_renewal',
+                     'order_renew']}
+
+
+@mock.patch('uos_billing.horizon.display.utcnow', return_value=NOW)
+class RenewTests(base.TestCase):
+    """Renew now: the API's renewal quote shown, confirmed, re-checked."""
+
+    def setUp(self):
+        super().setUp()
+        self.project = self.tenant.id
+
+    def _order(self, **fields):
         self.mock_order_get.return_value = fixtures.order(
-            'o1', self.tenant.id, 'vm-1', count=3)
+            'o1', self.project, 'vm-1', **fields)
+        self.mock_account_get.return_value = fixtures.account(self.project)
+
+    def _renewal(self, **fields):
+        # After a price change: 3 x 37.00 from Dec 1, not 3 x 30.00.
+        values = dict(price='111.0000000000', unit_price='37.0000000000',
+                      count=3, product_id='prod-2',
+                      term_end='2027-03-01T00:00:00+00:00')
+        values.update(fields)
+        return fixtures.renewal('o1', self.project, **values)
+
+    def _confirm(self, **fields):
+        data = {'order_id': 'o1', 'quoted_price': '111.0000000000',
+                'quoted_product': 'prod-2',
+                'quoted_term_end': '2027-03-01T00:00:00+00:00'}
+        data.update(fields)
+        return self.client.post(renew_url('o1'), data)
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_shows_the_quoted_price_not_unit_price_times_count(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal()
 
         res = self.client.get(renew_url('o1'))
 
         self.assertTemplateUsed(res, 'uos_billing/orders/renew.html')
-        self.assertContains(res, 'id="billing-renew-price">90.00 EUR')
+        self.assertContains(res, 'id="billing-renew-price">111.00 EUR')
+        # 3 x the order's 30.00 is not what renewing charges.
+        self.assertNotContains(res, '90.00 EUR')
+        self.assertContains(res, 'id="billing-renew-unit-price">37.00 EUR')
+        self.assertContains(res, 'the order was paid at 30.00 EUR, its '
+                            'renewal costs 37.00 EUR per term')
+        self.assertContains(res, 'from 2026-12-01 00:00 UTC to <span '
+                            'id="billing-renew-term-end">2027-03-01 00:00 '
+                            'UTC')
+        self.assertContains(res, 'id="billing-renew-available">170.50 EUR')
+        self.assertNotContains(res, 'billing-renew-missing')
+        self.assertContains(res, 'name="quoted_price" '
+                            'value="111.0000000000"')
+        self.assertContains(res, 'name="quoted_product" value="prod-2"')
+        self.assertContains(res, 'name="quoted_term_end" '
+                            'value="2027-03-01T00:00:00+00:00"')
+        self.mock_order_renewal.assert_called_once_with(
+            helpers.IsHttpRequest(), 'o1')
+        self.mock_order_renew.assert_not_called()
 
-    @helpers.create_mocks({api: ['order_get', 'account_get']})
-    def test_renew_of_an_on_demand_order_has_no_price(self, _now):
-        # Reached by its URL (the row has no Renew action): no price to
-        # show, not a server error; the API refuses the renewal itself.
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_unchanged_price_shows_no_change_note(self, _now):
         self._order()
-        self.mock_order_get.return_value = fixtures.order(
-            'o2', self.tenant.id, 'vm-1', mode='on_demand', unit_price=None,
-            count=None, term_end=None)
+        self.mock_order_renewal.return_value = fixtures.renewal(
+            'o1', self.project)
 
-        res = self.client.get(renew_url('o2'))
+        res = self.client.get(renew_url('o1'))
+
+        self.assertContains(res, 'id="billing-renew-price">30.00 EUR')
+        self.assertNotContains(res, 'billing-renew-price-changed')
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_missing_funds_are_shown_before_confirming(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal(
+            available='100.0000000000', missing='11.0000000000')
+
+        res = self.client.get(renew_url('o1'))
+
+        self.assertContains(res, 'The account is 11.00 EUR short')
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_a_renewal_the_api_refuses_goes_back_to_the_list(self, _now):
+        # An on-demand order (reached by its URL: the row has no Renew
+        # action) or a cancelled one: the quote is refused as renewing is.
+        self._order(mode='on_demand', unit_price=None, count=None,
+                    term_end=None)
+        self.mock_order_renewal.side_effect = base.api_error(
+            409, 'order o1 is on demand: there is no term to cancel or '
+                 'renew')
+
+        res = self.client.get(renew_url('o1'))
+
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.assertMessage(None, 'error', 'The order cannot be renewed. It '
+                           'conflicts with the current state: order o1 is '
+                           'on demand: there is no term to cancel or '
+                           'renew.')
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_confirm_with_the_same_quote_renews(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal()
+        self.mock_order_renew.return_value = fixtures.order(
+            'o1', self.project, 'vm-1', count=3, product_id='prod-2',
+            unit_price=decimal.Decimal('37.0000000000'),
+            term_end='2027-03-01T00:00:00+00:00')
+
+        res = self._confirm()
+
+        self.assertNoFormErrors(res)
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_order_renewal.assert_called_once_with(
+            helpers.IsHttpRequest(), 'o1')
+        self.mock_order_renew.assert_called_once_with(
+            helpers.IsHttpRequest(), 'o1')
+        self.assertMessage(None, 'success', 'Order o1 renewed for 111.00 '
+                           'EUR: its term now ends 2027-03-01 00:00 UTC.')
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_confirm_after_a_price_change_does_not_renew(self, _now):
+        self._order(count=3)
+        # The page showed 111.00 (prod-2); the price changed again since.
+        self.mock_order_renewal.return_value = self._renewal(
+            price='120.0000000000', unit_price='40.0000000000',
+            product_id='prod-3')
+
+        res = self._confirm()
 
         self.assertEqual(200, res.status_code)
-        self.assertContains(res, 'id="billing-renew-price">-</span>')
+        self.mock_order_renew.assert_not_called()
+        self.assertMessage(res, 'warning', 'The order was not renewed: the '
+                           'price changed since it was shown. Renewing now '
+                           'costs 120.00 EUR; check it and confirm again.')
+        self.assertContains(res, 'id="billing-renew-price">120.00 EUR')
+        # Confirming again is confirming the new price.
+        self.assertContains(res, 'name="quoted_price" '
+                            'value="120.0000000000"')
+        self.assertContains(res, 'name="quoted_product" value="prod-3"')
 
-    @helpers.create_mocks({api: ['order_get', 'account_get', 'order_renew']})
-    def test_renew_confirmed(self, _now):
-        self._order()
-        self.mock_order_renew.return_value = fixtures.order(
-            'o1', self.tenant.id, 'vm-1',
-            term_end='2027-01-01T00:00:00+00:00')
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_confirm_after_a_new_product_at_the_same_price(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal(
+            product_id='prod-3')
+
+        res = self._confirm()
+
+        self.assertEqual(200, res.status_code)
+        self.mock_order_renew.assert_not_called()
+        self.assertMessage(res, 'warning', 'The order was not renewed: the '
+                           'price list changed since the price was shown '
+                           '(product prod-3 now prices the renewal, at '
+                           '111.00 EUR)')
+        self.assertContains(res, 'name="quoted_product" value="prod-3"')
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_confirm_without_a_quote_does_not_renew(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal()
 
         res = self.client.post(renew_url('o1'), {'order_id': 'o1'})
 
-        self.assertRedirectsNoFollow(res, INDEX_URL)
-        self.assertMessage(None, 'success', 'Order o1 renewed: its term now '
-                           'ends 2027-01-01 00:00 UTC.')
+        self.assertEqual(200, res.status_code)
+        self.mock_order_renew.assert_not_called()
+        self.assertMessage(res, 'warning', 'The order was not renewed: no '
+                           'price was shown. Renewing now costs 111.00 EUR; '
+                           'check it and confirm.')
+        self.assertContains(res, 'id="billing-renew-price">111.00 EUR')
+        self.assertContains(res, 'name="quoted_price" '
+                            'value="111.0000000000"')
 
-    @helpers.create_mocks({api: ['order_get', 'account_get', 'order_renew']})
-    def test_renew_without_money(self, _now):
-        self._order()
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_confirm_after_the_term_moved_does_not_renew_twice(self, _now):
+        # Renewed meanwhile (another tab, a double click): the same price,
+        # but the term it would pay is the one after.
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal(
+            term_start='2027-03-01T00:00:00+00:00',
+            term_end='2027-06-01T00:00:00+00:00')
+
+        res = self._confirm()
+
+        self.assertEqual(200, res.status_code)
+        self.mock_order_renew.assert_not_called()
+        self.assertMessage(res, 'warning', 'The order was not renewed: its '
+                           'term changed since the price was shown (was it '
+                           'renewed meanwhile?). The next term now ends '
+                           '2027-06-01 00:00 UTC and costs 111.00 EUR')
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_renew_without_money_says_how_much_is_missing(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal()
         self.mock_order_renew.side_effect = base.api_error(
             402, 'insufficient funds', missing=decimal.Decimal('12'),
             currency='EUR')
 
-        res = self.client.post(renew_url('o1'), {'order_id': 'o1'})
+        res = self._confirm()
 
         self.assertEqual(200, res.status_code)
         self.assertMessage(res, 'error', 'The order was not renewed. The '
-                           'account is 12.00 EUR short')
+                           'account is 12.00 EUR short: recharge it, or ask '
+                           'an administrator for a higher credit limit.')
+        self.assertContains(res, 'id="billing-renew-price">111.00 EUR')
+        self.assertNotContains(res, 'Traceback')
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_renew_without_a_missing_amount(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal()
+        self.mock_order_renew.side_effect = base.api_error(
+            402, 'insufficient funds')
+
+        res = self._confirm()
+
+        self.assertMessage(res, 'error', 'The order was not renewed. The '
+                           'account does not have enough money')
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_conflict_and_forbidden_are_messages(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.return_value = self._renewal()
+        for error, text in (
+                (base.api_error(409, 'account of project p is frozen'),
+                 'It conflicts with the current state: account of project '
+                 'p is frozen.'),
+                (base.api_error(403, 'policy does not allow '
+                                     'billing:order:renew'),
+                 'You are not allowed to do this.')):
+            self.mock_order_renew.side_effect = error
+            res = self._confirm()
+            self.assertEqual(200, res.status_code)
+            self.assertMessage(res, 'error', 'The order was not renewed. ' +
+                               text)
+
+    @helpers.create_mocks(RENEW_MOCKS)
+    def test_a_refused_quote_on_confirm_renews_nothing(self, _now):
+        self._order(count=3)
+        self.mock_order_renewal.side_effect = base.api_error(
+            409, 'order o1 is already cancelled')
+
+        res = self._confirm()
+
+        self.assertRedirectsNoFollow(res, INDEX_URL)
+        self.mock_order_renew.assert_not_called()
+        self.assertMessage(None, 'error', 'The order was not renewed. It '
+                           'conflicts with the current state: order o1 is '
+                           'already cancelled.')

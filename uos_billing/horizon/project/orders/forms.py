@@ -23,9 +23,10 @@ from horizon import messages
 
 from uos_billing.core import terms
 from uos_billing.horizon import api
-from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
+from uos_billing.horizon import fields
 from uos_billing.horizon import labels
+from uos_billing.horizon import modal
 
 
 def quote_item(instance, mode, count):
@@ -43,12 +44,14 @@ def quote_item(instance, mode, count):
             'count': count, 'fields': fields}
 
 
-class BuyTermForm(forms.SelfHandlingForm):
+class BuyTermForm(modal.BillingForm):
     """Buy prepaid terms for an instance, quote first.
 
     Two steps in one form: the first submit shows the quote, the second
     (confirmed) buys at that price, unless the price changed meanwhile.
     """
+
+    refusals_on_fields = False
 
     instance = forms.ThemableChoiceField(label=_('Instance'))
     mode = forms.ThemableChoiceField(label=_('Term'),
@@ -61,10 +64,8 @@ class BuyTermForm(forms.SelfHandlingForm):
                                     required=False)
     confirmed = forms.BooleanField(required=False,
                                    widget=django_forms.HiddenInput)
-    quoted_total = forms.CharField(required=False,
-                                   widget=django_forms.HiddenInput)
-    quoted_product = forms.CharField(required=False,
-                                     widget=django_forms.HiddenInput)
+    quoted_total = fields.hidden_field()
+    quoted_product = fields.hidden_field()
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -91,25 +92,20 @@ class BuyTermForm(forms.SelfHandlingForm):
     def _show_quote(self, quote):
         """Back to the form, now showing quote and asking to confirm."""
         self.quote = quote
-        self.data = self.data.copy()
-        self.data['confirmed'] = 'True'
-        self.data['quoted_total'] = str(quote.total)
-        self.data['quoted_product'] = quote.lines[0].product_id or ''
-        return False
+        return self.show_again(
+            confirmed='True', quoted_total=str(quote.total),
+            quoted_product=quote.lines[0].product_id or '')
 
     def _restart(self):
-        self.data = self.data.copy()
-        self.data['confirmed'] = ''
-        return False
+        return self.show_again(confirmed='')
 
     def handle(self, request, data):
         instance = self.instances[data['instance']]
-        try:
-            quote = api.quote(request, [quote_item(
-                instance, data['mode'], data['count'])])
-        except api_errors.BillingAPIError as error:
-            api_errors.report(request, error,
-                              _('No price could be found for this term.'))
+        quote = self.submit(request,
+                            _('No price could be found for this term.'),
+                            api.quote, [quote_item(instance, data['mode'],
+                                                   data['count'])])
+        if quote is None:
             return self._restart()
         line = quote.lines[0]
         if not data['confirmed']:
@@ -123,12 +119,11 @@ class BuyTermForm(forms.SelfHandlingForm):
                 'The price changed since the quote: check the new price '
                 'and confirm again.'))
             return self._show_quote(quote)
-        try:
-            order = api.order_create(
-                request, instance.id, line.product_id, data['mode'],
-                data['count'], auto_renew=data['auto_renew'])
-        except api_errors.BillingAPIError as error:
-            api_errors.report(request, error, _('The term was not bought.'))
+        order = self.submit(
+            request, _('The term was not bought.'), api.order_create,
+            instance.id, line.product_id, data['mode'], data['count'],
+            auto_renew=data['auto_renew'])
+        if order is None:
             return self._restart()
         messages.success(request, _(
             'Bought %(count)d %(mode)s term(s) for %(instance)s: '
@@ -140,11 +135,13 @@ class BuyTermForm(forms.SelfHandlingForm):
         return order
 
 
-class OrderActionForm(forms.SelfHandlingForm):
+class OrderActionForm(modal.BillingForm):
     """A confirmation of an action on one order.
 
     The view shows what the action costs or gives back.
     """
+
+    refusals_on_fields = False
 
     order_id = forms.CharField(widget=django_forms.HiddenInput)
 
@@ -152,11 +149,9 @@ class OrderActionForm(forms.SelfHandlingForm):
 class CancelOrderForm(OrderActionForm):
 
     def handle(self, request, data):
-        try:
-            order = api.order_cancel(request, data['order_id'])
-        except api_errors.BillingAPIError as error:
-            api_errors.report(request, error,
-                              _('The order was not cancelled.'))
+        order = self.submit(request, _('The order was not cancelled.'),
+                            api.order_cancel, data['order_id'])
+        if order is None:
             return False
         messages.success(request, _(
             'Order %(order)s cancelled: %(refund)s refunded.') % {
@@ -166,16 +161,103 @@ class CancelOrderForm(OrderActionForm):
         return order
 
 
+def quoted_fields(renewal):
+    """The hidden fields that carry a renewal quote to the confirmation.
+
+    What the user saw: the price, the product it comes from and the end
+    of the term it pays. The confirmation renews only if a new quote has
+    the same three.
+    """
+    return {'quoted_price': str(renewal.price),
+            'quoted_product': renewal.product_id or '',
+            'quoted_term_end': renewal.term_end or ''}
+
+
+def _quoted_price(data):
+    """The price the page showed (None when the form carries none)."""
+    try:
+        return decimal.Decimal(data.get('quoted_price') or '')
+    except decimal.InvalidOperation:
+        return None
+
+
+def _same_quote(data, renewal):
+    return (_quoted_price(data) == renewal.price
+            and data.get('quoted_product') == (renewal.product_id or '')
+            and data.get('quoted_term_end') == (renewal.term_end or ''))
+
+
 class RenewOrderForm(OrderActionForm):
+    """Renew at the price shown, from the API's renewal quote.
+
+    The view shows the quote (GET /orders/{id}/renewal). The confirmation
+    quotes again and renews only if the price, its product and the new
+    term's end are still those shown; otherwise the form shows the new
+    quote and asks to confirm again.
+    """
+
+    quoted_price = fields.hidden_field()
+    quoted_product = fields.hidden_field()
+    quoted_term_end = fields.hidden_field()
+
+    def __init__(self, request, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        # The quote of a submitted form (None when it could not be had).
+        self.renewal = None
+
+    def _show_renewal(self, renewal):
+        """Back to the form, showing renewal and asking to confirm."""
+        self.renewal = renewal
+        return self.show_again(**quoted_fields(renewal))
 
     def handle(self, request, data):
-        try:
-            order = api.order_renew(request, data['order_id'])
-        except api_errors.BillingAPIError as error:
-            api_errors.report(request, error, _('The order was not renewed.'))
+        not_renewed = _('The order was not renewed.')
+        renewal = self.submit(request, not_renewed, api.order_renewal,
+                              data['order_id'])
+        if renewal is None:
             return False
+        if not _same_quote(data, renewal):
+            currency = renewal.currency
+            if _quoted_price(data) is None:
+                messages.warning(request, _(
+                    'The order was not renewed: no price was shown. '
+                    'Renewing now costs %(price)s; check it and confirm.') % {
+                        'price': display.format_money(renewal.price,
+                                                      currency)})
+            elif renewal.term_end != data.get('quoted_term_end'):
+                messages.warning(request, _(
+                    'The order was not renewed: its term changed since the '
+                    'price was shown (was it renewed meanwhile?). The next '
+                    'term now ends %(end)s and costs %(price)s; check it and '
+                    'confirm again.') % {
+                        'end': display.format_instant(renewal.term_end),
+                        'price': display.format_money(renewal.price,
+                                                      currency)})
+            elif _quoted_price(data) != renewal.price:
+                messages.warning(request, _(
+                    'The order was not renewed: the price changed since it '
+                    'was shown. Renewing now costs %(price)s; check it and '
+                    'confirm again.') % {
+                        'price': display.format_money(renewal.price,
+                                                      currency)})
+            else:
+                messages.warning(request, _(
+                    'The order was not renewed: the price list changed since '
+                    'the price was shown (product %(product)s now prices the '
+                    'renewal, at %(price)s); check it and confirm again.') % {
+                        'product': renewal.product_id,
+                        'price': display.format_money(renewal.price,
+                                                      currency)})
+            return self._show_renewal(renewal)
+        order = self.submit(request, not_renewed, api.order_renew,
+                            data['order_id'])
+        if order is None:
+            return self._show_renewal(renewal)
         messages.success(request, _(
-            'Order %(order)s renewed: its term now ends %(end)s.') % {
+            'Order %(order)s renewed for %(price)s: its term now ends '
+            '%(end)s.') % {
                 'order': order.id,
+                'price': display.format_money(renewal.price,
+                                              renewal.currency),
                 'end': display.format_instant(order.term_end)})
         return order

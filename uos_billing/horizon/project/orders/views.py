@@ -101,31 +101,24 @@ class BuyTermView(modal.ModalFormView):
         return context
 
 
-class _OrderActionView(modal.ModalFormView):
+class _OrderActionView(modal.ObjectFormView):
     success_url = reverse_lazy(INDEX_URL)
+    index_url = INDEX_URL
+    url_kwarg = 'order_id'
+    not_shown = _('The order could not be shown.')
 
-    def get_order(self):
-        if not hasattr(self, '_order'):
-            try:
-                self._order = api.order_get(self.request,
-                                            self.kwargs['order_id'])
-            except api_errors.BillingAPIError as error:
-                api_errors.report(self.request, error,
-                                  _('The order could not be shown.'))
-                raise exceptions.Http302(reverse(INDEX_URL))
-            self._order.set('currency', account_currency(self.request))
-        return self._order
+    def fetch(self, order_id):
+        order = api.order_get(self.request, order_id)
+        return order.set('currency', account_currency(self.request))
 
     def get_initial(self):
-        order = self.get_order()
+        order = self.get_object()
         return {'order_id': order.id, 'currency': order.currency}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        order = self.get_order()
+        order = self.get_object()
         context['order'] = order
-        context['submit_url'] = reverse(self.submit_url_name,
-                                        args=(order.id,))
         context['mode'] = labels.label(labels.MODES, order.mode)
         context['term_end'] = display.format_instant(order.term_end)
         return context
@@ -156,6 +149,13 @@ class CancelOrderView(_OrderActionView):
 
 
 class RenewOrderView(_OrderActionView):
+    """Renew now, at the price of the API's renewal quote.
+
+    The price shown is the one POST /orders/{id}/renew charges: the
+    product in effect at the term's end, which after a price change is not
+    the order's unit price x count.
+    """
+
     form_class = forms.RenewOrderForm
     template_name = 'uos_billing/orders/renew.html'
     modal_id = 'renew_order_modal'
@@ -165,12 +165,49 @@ class RenewOrderView(_OrderActionView):
     submit_label = _('Pay and renew')
     submit_url_name = 'horizon:project:billing_orders:renew'
 
+    def get_renewal(self):
+        """The renewal quote of the page as first shown."""
+        if not hasattr(self, '_renewal'):
+            try:
+                self._renewal = api.order_renewal(self.request,
+                                                  self.kwargs['order_id'])
+            except api_errors.BillingAPIError as error:
+                api_errors.report(self.request, error,
+                                  _('The order cannot be renewed.'))
+                raise exceptions.Http302(reverse(INDEX_URL))
+        return self._renewal
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.method == 'GET':
+            # A submitted form carries the quote it was shown.
+            initial.update(forms.quoted_fields(self.get_renewal()))
+        return initial
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        form = context.get('form')
+        renewal = getattr(form, 'renewal', None)
+        if renewal is None:
+            if form is not None and form.is_bound and not form.errors:
+                # The confirmation could not quote: the form said why.
+                raise exceptions.Http302(reverse(INDEX_URL))
+            renewal = self.get_renewal()
         order = context['order']
-        # An on-demand order (reached by its URL) has no term price.
-        price = None
-        if order.unit_price is not None:
-            price = order.unit_price * (order.count or 1)
-        context['price'] = display.format_money(price, order.currency)
+        currency = renewal.currency
+        context.update({
+            'renewal': renewal,
+            'price': display.format_money(renewal.price, currency),
+            'unit_price': display.format_money(renewal.unit_price, currency),
+            'count': renewal.count,
+            'next_start': display.format_instant(renewal.term_start),
+            'next_end': display.format_instant(renewal.term_end),
+            'available': display.format_money(renewal.available, currency),
+            'missing': (display.format_money(renewal.missing, currency)
+                        if renewal.missing else None),
+            'old_unit_price': (
+                display.format_money(order.unit_price, currency)
+                if order.unit_price is not None
+                and order.unit_price != renewal.unit_price else None),
+        })
         return context
