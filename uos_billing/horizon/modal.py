@@ -32,8 +32,12 @@ class ModalFormView(forms.ModalFormView):
     Horizon's form_invalid builds the context (and so a second form) before
     putting the submitted form in it; here the submitted form is the one
     the context is built with, so what it computed (a quote) is shown and
-    the API is not asked twice.
+    the API is not asked twice. The page's title is the modal's header.
     """
+
+    @property
+    def page_title(self):
+        return self.modal_header
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form))
@@ -44,17 +48,24 @@ class ObjectFormView(ModalFormView):
 
     Subclasses name the keyword (url_kwarg), the URL of the form's
     submission (submit_url_name, taking the id), the panel's list
-    (index_url) and the headline of a refused read (not_shown), and read
-    the object in fetch(). get_object() reads it once; when the API
-    refuses, the refusal is shown and the user goes back to the list,
-    unless missing_ok and the API said 404: then the object is None.
+    (index_url, also where a submitted form leads), the headline of a
+    refused read (not_shown) and the name of the object in the template's
+    context (context_object_name), and read the object in fetch().
+    get_object() reads it once; when the API refuses, the refusal is shown
+    and the user goes back to the list, unless missing_ok and the API said
+    404: then the object is None.
     """
 
     url_kwarg = None
     submit_url_name = None
     index_url = None
     not_shown = None
+    context_object_name = None
     missing_ok = False
+
+    @property
+    def success_url(self):
+        return reverse(self.index_url)
 
     def fetch(self, object_id):
         raise NotImplementedError
@@ -77,6 +88,7 @@ class ObjectFormView(ModalFormView):
         context = super().get_context_data(**kwargs)
         context['submit_url'] = reverse(self.submit_url_name,
                                         args=(self.object_id(),))
+        context[self.context_object_name] = self.get_object()
         return context
 
 

@@ -13,17 +13,15 @@
 #    under the License.
 """Views of the Accounts panel."""
 
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
-from horizon import tables as horizon_tables
 
 from uos_billing.horizon.admin.accounts import forms
 from uos_billing.horizon.admin.accounts import tables
 from uos_billing.horizon import api
-from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
 from uos_billing.horizon import labels
+from uos_billing.horizon import listing
 from uos_billing.horizon import modal
 
 INDEX_URL = 'horizon:admin:billing_accounts:index'
@@ -43,18 +41,14 @@ def rows(accounts, names):
     return result
 
 
-class IndexView(horizon_tables.DataTableView):
+class IndexView(listing.BillingTableView):
     table_class = tables.AccountsTable
     template_name = 'uos_billing/accounts/index.html'
     page_title = _('Accounts')
+    not_listed = _('The accounts could not be listed.')
 
-    def get_data(self):
-        try:
-            accounts = api.account_list_all(self.request)
-        except api_errors.BillingAPIError as error:
-            api_errors.report(self.request, error,
-                              _('The accounts could not be listed.'))
-            return []
+    def read(self):
+        accounts = api.account_list_all(self.request)
         names = {}
         try:
             names = api.project_names(self.request)
@@ -65,10 +59,10 @@ class IndexView(horizon_tables.DataTableView):
 
 
 class _AccountView(modal.ObjectFormView):
-    success_url = reverse_lazy(INDEX_URL)
     index_url = INDEX_URL
     url_kwarg = 'project_id'
     not_shown = _('The account could not be shown.')
+    context_object_name = 'account'
     # A project without an account yet: its first recharge opens it.
     missing_ok = True
 
@@ -94,7 +88,6 @@ class _AccountView(modal.ObjectFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         account = self.get_account()
-        context['account'] = account
         context['project_name'] = self.get_project_name()
         context['project_id'] = self.kwargs['project_id']
         if account is not None:
@@ -113,7 +106,6 @@ class RechargeView(_AccountView):
     modal_id = 'recharge_modal'
     form_id = 'recharge_form'
     modal_header = _('Recharge an account')
-    page_title = _('Recharge an account')
     submit_label = _('Recharge')
     submit_url_name = 'horizon:admin:billing_accounts:recharge'
 
@@ -129,7 +121,6 @@ class CreditLimitView(_AccountView):
     modal_id = 'credit_limit_modal'
     form_id = 'credit_limit_form'
     modal_header = _('Set a credit limit')
-    page_title = _('Set a credit limit')
     submit_label = _('Set')
     submit_url_name = 'horizon:admin:billing_accounts:credit_limit'
 

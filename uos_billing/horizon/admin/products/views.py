@@ -15,35 +15,24 @@
 
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
-from horizon import tables as horizon_tables
 
 from uos_billing.horizon.admin.products import forms
 from uos_billing.horizon.admin.products import tables
 from uos_billing.horizon import api
-from uos_billing.horizon import api_errors
+from uos_billing.horizon import listing
 from uos_billing.horizon import modal
 
 INDEX_URL = 'horizon:admin:billing_products:index'
 
 
-class IndexView(horizon_tables.DataTableView):
+class IndexView(listing.PagedTableView):
     table_class = tables.ProductsTable
     template_name = 'uos_billing/products/index.html'
     page_title = _('Products')
+    not_listed = _('The price book could not be listed.')
 
-    def has_more_data(self, table):
-        return self._more
-
-    def get_data(self):
-        self._more = False
-        try:
-            products, self._more = api.product_list(
-                self.request, marker=self.request.GET.get('marker'))
-        except api_errors.BillingAPIError as error:
-            api_errors.report(self.request, error,
-                              _('The price book could not be listed.'))
-            return []
-        return products
+    def read_page(self, marker):
+        return api.product_list(self.request, marker=marker)
 
 
 class CreateProductView(modal.ModalFormView):
@@ -52,25 +41,22 @@ class CreateProductView(modal.ModalFormView):
     modal_id = 'create_product_modal'
     form_id = 'create_product_form'
     modal_header = _('Create a product')
-    page_title = _('Create a product')
     submit_label = _('Create')
     submit_url = reverse_lazy('horizon:admin:billing_products:create')
     success_url = reverse_lazy(INDEX_URL)
 
 
 class _ProductView(modal.ObjectFormView):
-    success_url = reverse_lazy(INDEX_URL)
     index_url = INDEX_URL
     url_kwarg = 'product_id'
     not_shown = _('The product could not be shown.')
+    context_object_name = 'product'
 
     def fetch(self, product_id):
         return api.product_get(self.request, product_id)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context['product'] = self.get_object()
-        return context
+    def get_initial(self):
+        return {'product_id': self.get_object().id}
 
 
 class EditProductView(_ProductView):
@@ -79,13 +65,12 @@ class EditProductView(_ProductView):
     modal_id = 'edit_product_modal'
     form_id = 'edit_product_form'
     modal_header = _('Edit a product')
-    page_title = _('Edit a product')
     submit_label = _('Save')
     submit_url_name = 'horizon:admin:billing_products:edit'
 
     def get_initial(self):
+        initial = super().get_initial()
         product = self.get_object()
-        initial = {'product_id': product.id}
         for key in ('name', 'description', 'on_demand_price',
                     'monthly_price', 'yearly_price'):
             initial[key] = product.get(key)
@@ -98,9 +83,5 @@ class EndProductView(_ProductView):
     modal_id = 'end_product_modal'
     form_id = 'end_product_form'
     modal_header = _('End a product')
-    page_title = _('End a product')
     submit_label = _('End')
     submit_url_name = 'horizon:admin:billing_products:end'
-
-    def get_initial(self):
-        return {'product_id': self.get_object().id}

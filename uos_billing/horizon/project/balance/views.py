@@ -21,12 +21,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from horizon import messages
-from horizon import tables as horizon_tables
 
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
 from uos_billing.horizon import labels
+from uos_billing.horizon import listing
 from uos_billing.horizon.project.balance import chart
 from uos_billing.horizon.project.balance import forms
 from uos_billing.horizon.project.balance import statement
@@ -51,25 +51,22 @@ def account_summary(account):
     ]
 
 
-class IndexView(horizon_tables.DataTableView):
+class IndexView(listing.PagedTableView):
     table_class = tables.LedgerTable
     template_name = 'uos_billing/balance/index.html'
     page_title = _('Balance')
-
-    def has_more_data(self, table):
-        return self._more
+    not_listed = _('The ledger could not be shown.')
 
     def get_data(self):
-        self._more = False
         self.account = None
         # Without a filter of its own the page starts at this month's
         # entries (the ledger pages from the oldest).
         self.filter_form = forms.LedgerFilterForm(
             self.request.GET or {'begin': display.utcnow().date().replace(
                 day=1).isoformat()})
-        project_id = self.request.user.project_id
         try:
-            self.account = api.account_get(self.request, project_id)
+            self.account = api.account_get(self.request,
+                                           self.request.user.project_id)
         except api_errors.BillingAPIError as error:
             if error.status == 404:
                 messages.info(self.request, _(
@@ -79,16 +76,14 @@ class IndexView(horizon_tables.DataTableView):
                 api_errors.report(self.request, error,
                                   _('The account could not be shown.'))
             return []
-        try:
-            entries, self._more = api.transaction_list(
-                self.request, project_id,
-                marker=self.request.GET.get('marker'),
-                **self.filter_form.api_filters())
-        except api_errors.BillingAPIError as error:
-            api_errors.report(self.request, error,
-                              _('The ledger could not be shown.'))
-            return []
-        return [e.set('currency', self.account.currency) for e in entries]
+        return super().get_data()
+
+    def read_page(self, marker):
+        entries, more = api.transaction_list(
+            self.request, self.request.user.project_id, marker=marker,
+            **self.filter_form.api_filters())
+        return [e.set('currency', self.account.currency)
+                for e in entries], more
 
     def daily_chart(self):
         today = display.utcnow().date()
@@ -118,24 +113,25 @@ class IndexView(horizon_tables.DataTableView):
         return context
 
 
-class StatementView(horizon_tables.DataTableView):
+class StatementView(listing.BillingTableView):
     table_class = tables.StatementTable
     template_name = 'uos_billing/balance/statement.html'
     page_title = _('Monthly statement')
+
+    @property
+    def not_listed(self):
+        return _('The statement of %s could not be shown.') % self.month
 
     def get_data(self):
         self.month_form = forms.MonthForm(self.request.GET or None,
                                           today=display.utcnow().date())
         self.month = self.month_form.chosen_month()
         self.statement = None
-        try:
-            self.statement = api.statement_get(
-                self.request, self.request.user.project_id, self.month)
-        except api_errors.BillingAPIError as error:
-            api_errors.report(
-                self.request, error,
-                _('The statement of %s could not be shown.') % self.month)
-            return []
+        return super().get_data()
+
+    def read(self):
+        self.statement = api.statement_get(
+            self.request, self.request.user.project_id, self.month)
         return statement.lines(self.statement)
 
     def get_context_data(self, **kwargs):

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from horizon import exceptions
-from horizon import tables as horizon_tables
 
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
 from uos_billing.horizon import labels
+from uos_billing.horizon import listing
 from uos_billing.horizon import modal
 from uos_billing.horizon.project.orders import forms
 from uos_billing.horizon.project.orders import refund
@@ -39,26 +39,21 @@ def account_currency(request):
         return None
 
 
-class IndexView(horizon_tables.DataTableView):
+class IndexView(listing.PagedTableView):
     table_class = tables.OrdersTable
     template_name = 'uos_billing/orders/index.html'
     page_title = _('Orders')
+    not_listed = _('The orders could not be listed.')
 
-    def has_more_data(self, table):
-        return self._more
+    def read_page(self, marker):
+        # The project's own orders, also for an admin (who would
+        # otherwise see every project's).
+        return api.order_list(self.request,
+                              project_id=self.request.user.project_id,
+                              marker=marker)
 
     def get_data(self):
-        self._more = False
-        try:
-            # The project's own orders, also for an admin (who would
-            # otherwise see every project's).
-            orders, self._more = api.order_list(
-                self.request, project_id=self.request.user.project_id,
-                marker=self.request.GET.get('marker'))
-        except api_errors.BillingAPIError as error:
-            api_errors.report(self.request, error,
-                              _('The orders could not be listed.'))
-            return []
+        orders = super().get_data()
         names = {}
         if orders:
             try:
@@ -81,7 +76,6 @@ class BuyTermView(modal.ModalFormView):
     modal_id = 'buy_term_modal'
     form_id = 'buy_term_form'
     modal_header = _('Buy a prepaid term')
-    page_title = _('Buy a prepaid term')
     submit_url = reverse_lazy('horizon:project:billing_orders:buy')
     success_url = reverse_lazy(INDEX_URL)
 
@@ -102,10 +96,10 @@ class BuyTermView(modal.ModalFormView):
 
 
 class _OrderActionView(modal.ObjectFormView):
-    success_url = reverse_lazy(INDEX_URL)
     index_url = INDEX_URL
     url_kwarg = 'order_id'
     not_shown = _('The order could not be shown.')
+    context_object_name = 'order'
 
     def fetch(self, order_id):
         order = api.order_get(self.request, order_id)
@@ -118,7 +112,6 @@ class _OrderActionView(modal.ObjectFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         order = self.get_object()
-        context['order'] = order
         context['mode'] = labels.label(labels.MODES, order.mode)
         context['term_end'] = display.format_instant(order.term_end)
         return context
@@ -130,7 +123,6 @@ class CancelOrderView(_OrderActionView):
     modal_id = 'cancel_order_modal'
     form_id = 'cancel_order_form'
     modal_header = _('Cancel an order')
-    page_title = _('Cancel an order')
     submit_label = _('Cancel the order')
     cancel_label = _('Keep it')
     submit_url_name = 'horizon:project:billing_orders:cancel'
@@ -161,7 +153,6 @@ class RenewOrderView(_OrderActionView):
     modal_id = 'renew_order_modal'
     form_id = 'renew_order_form'
     modal_header = _('Renew an order now')
-    page_title = _('Renew an order now')
     submit_label = _('Pay and renew')
     submit_url_name = 'horizon:project:billing_orders:renew'
 
