@@ -20,25 +20,28 @@ from django.utils.translation import ngettext_lazy
 from horizon import exceptions
 from horizon import tables
 
+from uos_billing.horizon import actions
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import columns
 from uos_billing.horizon import labels
 
 
-class Recharge(tables.LinkAction):
+def _frozen(account):
+    return account.status == 'frozen'
+
+
+class Recharge(actions.ModalAction):
     name = 'recharge'
     verbose_name = _('Recharge')
     url = 'horizon:admin:billing_accounts:recharge'
-    classes = ('ajax-modal',)
     icon = 'plus'
 
 
-class SetCreditLimit(tables.LinkAction):
+class SetCreditLimit(actions.ModalAction):
     name = 'credit_limit'
     verbose_name = _('Set credit limit')
     url = 'horizon:admin:billing_accounts:credit_limit'
-    classes = ('ajax-modal',)
 
 
 class _SetFrozen(tables.BatchAction):
@@ -68,8 +71,7 @@ class Freeze(_SetFrozen):
     def action_past(count):
         return ngettext_lazy('Froze Account', 'Froze Accounts', count)
 
-    def allowed(self, request, account=None):
-        return account is None or account.status != 'frozen'
+    allowed = actions.only_for(lambda account: not _frozen(account))
 
 
 class Unfreeze(_SetFrozen):
@@ -85,8 +87,7 @@ class Unfreeze(_SetFrozen):
     def action_past(count):
         return ngettext_lazy('Unfroze Account', 'Unfroze Accounts', count)
 
-    def allowed(self, request, account=None):
-        return account is None or account.status == 'frozen'
+    allowed = actions.only_for(_frozen)
 
 
 class AccountsTable(tables.DataTable):

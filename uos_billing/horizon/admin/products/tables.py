@@ -20,6 +20,7 @@ from django.utils.translation import ngettext_lazy
 from horizon import exceptions
 from horizon import tables
 
+from uos_billing.horizon import actions
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import columns
@@ -32,32 +33,25 @@ def _in_effect(product):
     return end is None or end > display.utcnow()
 
 
-class CreateProduct(tables.LinkAction):
+class CreateProduct(actions.ModalAction):
     name = 'create'
     verbose_name = _('Create product')
     url = 'horizon:admin:billing_products:create'
-    classes = ('ajax-modal',)
     icon = 'plus'
 
 
-class EditProduct(tables.LinkAction):
+class EditProduct(actions.ModalAction):
     name = 'edit'
     verbose_name = _('Edit or change prices')
     url = 'horizon:admin:billing_products:edit'
-    classes = ('ajax-modal',)
-
-    def allowed(self, request, product=None):
-        return product is None or _in_effect(product)
+    allowed = actions.only_for(_in_effect)
 
 
-class EndProduct(tables.LinkAction):
+class EndProduct(actions.ModalAction):
     name = 'end'
     verbose_name = _('End')
     url = 'horizon:admin:billing_products:end'
-    classes = ('ajax-modal',)
-
-    def allowed(self, request, product=None):
-        return product is None or _in_effect(product)
+    allowed = actions.only_for(_in_effect)
 
 
 class DeleteProduct(tables.DeleteAction):

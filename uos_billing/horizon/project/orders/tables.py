@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from horizon import messages
 from horizon import tables
 
+from uos_billing.horizon import actions
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import columns
@@ -29,32 +30,26 @@ def _prepaid_and_active(order):
     return order.status == 'active' and order.mode in ('monthly', 'yearly')
 
 
-class BuyTerm(tables.LinkAction):
+class BuyTerm(actions.ModalAction):
     name = 'buy'
     verbose_name = _('Buy a term')
     url = 'horizon:project:billing_orders:buy'
-    classes = ('ajax-modal',)
     icon = 'plus'
 
 
-class CancelOrder(tables.LinkAction):
+class CancelOrder(actions.ModalAction):
     name = 'cancel'
     verbose_name = _('Cancel')
     url = 'horizon:project:billing_orders:cancel'
     classes = ('ajax-modal', 'btn-danger')
-
-    def allowed(self, request, order=None):
-        return order is None or _prepaid_and_active(order)
+    allowed = actions.only_for(_prepaid_and_active)
 
 
-class RenewOrder(tables.LinkAction):
+class RenewOrder(actions.ModalAction):
     name = 'renew'
     verbose_name = _('Renew now')
     url = 'horizon:project:billing_orders:renew'
-    classes = ('ajax-modal',)
-
-    def allowed(self, request, order=None):
-        return order is None or _prepaid_and_active(order)
+    allowed = actions.only_for(_prepaid_and_active)
 
 
 class _SetAutoRenew(tables.Action):
