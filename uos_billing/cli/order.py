@@ -17,21 +17,22 @@ from osc_lib.command import command
 
 from uos_billing.cli import client
 from uos_billing.cli import common
+from uos_billing.cli import listing
 
 STATUSES = ('active', 'expired', 'cancelled', 'closed')
 MODES = ('on_demand', 'monthly', 'yearly')
 PREPAID_MODES = ('monthly', 'yearly')
 
 
-def add_order_argument(parser):
-    parser.add_argument('order', metavar='<order>', help='ID of the order')
-
-
-class ListOrder(command.Lister):
+class ListOrder(listing.ListCommand):
     """List orders (admin: every project's; member: the project's)."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
+    collection = 'orders'
+    fields = common.ORDER
+    short_columns = common.ORDER_LIST
+    long_help = 'Also show the product, renewals, anchor day and dates'
+
+    def add_filters(self, parser):
         parser.add_argument(
             '--project', metavar='<project>',
             help='Only the orders of this project ID (admin)')
@@ -44,31 +45,36 @@ class ListOrder(command.Lister):
         parser.add_argument(
             '--resource-id', metavar='<resource-id>',
             help='Only the orders of this resource (e.g. an instance ID)')
-        parser.add_argument(
-            '--long', action='store_true', default=False,
-            help='Also show the product, renewals, anchor day and dates')
-        common.add_paging_arguments(parser, 'orders')
-        return parser
 
-    def take_action(self, parsed_args):
-        params = {'project_id': parsed_args.project,
-                  'status': parsed_args.status,
-                  'mode': parsed_args.mode,
-                  'resource_id': parsed_args.resource_id}
-        orders = client.get_client(self).list(
-            '/orders', 'orders', params,
-            limit=parsed_args.limit, marker=parsed_args.marker)
-        keys = None if parsed_args.long else common.ORDER_LIST
-        return common.ORDER.list(orders, keys)
+    def params(self, parsed_args):
+        return {'project_id': parsed_args.project,
+                'status': parsed_args.status,
+                'mode': parsed_args.mode,
+                'resource_id': parsed_args.resource_id}
 
 
-class ShowOrder(command.ShowOne):
-    """Show an order."""
+class _OrderCommand(command.ShowOne):
+    """A command on one order, named by its ID."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_order_argument(parser)
+        parser.add_argument('order', metavar='<order>', help='ID of the order')
         return parser
+
+
+class _OrderAction(_OrderCommand):
+    """POST /orders/{id}/<action>, showing the order answered."""
+
+    action = None
+
+    def take_action(self, parsed_args):
+        order = client.get_client(self).post(
+            common.path('orders', parsed_args.order, self.action))
+        return common.ORDER.show(order)
+
+
+class ShowOrder(_OrderCommand):
+    """Show an order."""
 
     def take_action(self, parsed_args):
         order = client.get_client(self).get(
@@ -131,12 +137,11 @@ class CreateOrder(command.ShowOne):
         return common.ORDER.show(order)
 
 
-class SetOrder(command.ShowOne):
+class SetOrder(_OrderCommand):
     """Turn the automatic renewal of a prepaid order on or off."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        add_order_argument(parser)
         renew = parser.add_mutually_exclusive_group(required=True)
         renew.add_argument(
             '--auto-renew', dest='auto_renew', action='store_true',
@@ -154,39 +159,23 @@ class SetOrder(command.ShowOne):
         return common.ORDER.show(order)
 
 
-class CancelOrder(command.ShowOne):
+class CancelOrder(_OrderAction):
     """Cancel a prepaid order.
 
     The unused part of the term is refunded to the project's account; the
     amount is shown as Refund.
     """
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        add_order_argument(parser)
-        return parser
-
-    def take_action(self, parsed_args):
-        order = client.get_client(self).post(
-            common.path('orders', parsed_args.order, 'cancel'))
-        return common.ORDER.show(order)
+    action = 'cancel'
 
 
-class RenewOrder(command.ShowOne):
+class RenewOrder(_OrderAction):
     """Pay the next term of a prepaid order now, from the account."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        add_order_argument(parser)
-        return parser
-
-    def take_action(self, parsed_args):
-        order = client.get_client(self).post(
-            common.path('orders', parsed_args.order, 'renew'))
-        return common.ORDER.show(order)
+    action = 'renew'
 
 
-class ShowOrderRenewal(command.ShowOne):
+class ShowOrderRenewal(_OrderCommand):
     """Show what renewing a prepaid order now would charge; pays nothing.
 
     The price is the one "order renew" charges: count x the monthly or
@@ -195,11 +184,6 @@ class ShowOrderRenewal(command.ShowOne):
     are those of the next term; Available is balance + credit limit - held
     funds, Missing what the price exceeds it by.
     """
-
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
-        add_order_argument(parser)
-        return parser
 
     def take_action(self, parsed_args):
         renewal = client.get_client(self).get(

@@ -18,6 +18,7 @@ from osc_lib import exceptions
 
 from uos_billing.cli import client
 from uos_billing.cli import common
+from uos_billing.cli import listing
 
 PRICE_OPTIONS = ('on_demand_price', 'monthly_price', 'yearly_price')
 
@@ -49,11 +50,15 @@ def match_dict(pairs):
     return match
 
 
-class ListProduct(command.Lister):
+class ListProduct(listing.ListCommand):
     """List the products of the price book."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
+    collection = 'products'
+    fields = common.PRODUCT
+    short_columns = common.PRODUCT_LIST
+    long_help = 'Also show the description, author and dates'
+
+    def add_filters(self, parser):
         parser.add_argument(
             '--service', metavar='<service>',
             help='Only the products of this service (e.g. instance)')
@@ -64,21 +69,11 @@ class ListProduct(command.Lister):
             '--active-at', metavar='<instant>', type=common.instant,
             help='Only the products in effect at this ISO 8601 instant '
                  '(a date alone is its midnight UTC)')
-        parser.add_argument(
-            '--long', action='store_true', default=False,
-            help='Also show the description, author and dates')
-        common.add_paging_arguments(parser, 'products')
-        return parser
 
-    def take_action(self, parsed_args):
-        params = {'service': parsed_args.service,
-                  'region': parsed_args.region,
-                  'active_at': parsed_args.active_at}
-        products = client.get_client(self).list(
-            '/products', 'products', params,
-            limit=parsed_args.limit, marker=parsed_args.marker)
-        keys = None if parsed_args.long else common.PRODUCT_LIST
-        return common.PRODUCT.list(products, keys)
+    def params(self, parsed_args):
+        return {'service': parsed_args.service,
+                'region': parsed_args.region,
+                'active_at': parsed_args.active_at}
 
 
 class ShowProduct(command.ShowOne):

@@ -13,19 +13,22 @@
 #    under the License.
 """``openstack rating transaction list``: a project's ledger."""
 
-from osc_lib.command import command
-
-from uos_billing.cli import client
 from uos_billing.cli import common
+from uos_billing.cli import listing
 
 KINDS = ('recharge', 'charge', 'order_payment', 'refund', 'adjustment')
 
 
-class ListTransaction(command.Lister):
+class ListTransaction(listing.ListCommand):
     """List the ledger entries of a project's account."""
 
-    def get_parser(self, prog_name):
-        parser = super().get_parser(prog_name)
+    collection = 'transactions'
+    what = 'entries'
+    fields = common.TRANSACTION
+    short_columns = common.TRANSACTION_LIST
+    long_help = 'Also show the project, idempotency key and author'
+
+    def add_filters(self, parser):
         common.add_project_argument(parser)
         parser.add_argument(
             '--kind', metavar='<kind>', choices=KINDS,
@@ -37,19 +40,11 @@ class ListTransaction(command.Lister):
         parser.add_argument(
             '--end', metavar='<instant>', type=common.instant,
             help='Only the entries before this ISO 8601 instant')
-        parser.add_argument(
-            '--long', action='store_true', default=False,
-            help='Also show the project, idempotency key and author')
-        common.add_paging_arguments(parser, 'entries')
-        return parser
 
-    def take_action(self, parsed_args):
-        params = {'kind': parsed_args.kind,
-                  'begin': parsed_args.begin,
-                  'end': parsed_args.end}
-        entries = client.get_client(self).list(
-            common.path('accounts', parsed_args.project, 'transactions'),
-            'transactions', params,
-            limit=parsed_args.limit, marker=parsed_args.marker)
-        keys = None if parsed_args.long else common.TRANSACTION_LIST
-        return common.TRANSACTION.list(entries, keys)
+    def path(self, parsed_args):
+        return common.path('accounts', parsed_args.project, 'transactions')
+
+    def params(self, parsed_args):
+        return {'kind': parsed_args.kind,
+                'begin': parsed_args.begin,
+                'end': parsed_args.end}
