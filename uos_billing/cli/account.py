@@ -43,17 +43,21 @@ class ListAccount(command.Lister):
         return common.ACCOUNT.list(accounts, common.ACCOUNT_LIST)
 
 
-class ShowAccount(command.ShowOne):
-    """Show a project's account.
-
-    Balance, status, credit limit, burn rate (mean daily charges over the
-    last 7 days) and the days until the account is owed.
-    """
+class _AccountCommand(command.ShowOne):
+    """A command on one project's account."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
         common.add_project_argument(parser)
         return parser
+
+
+class ShowAccount(_AccountCommand):
+    """Show a project's account.
+
+    Balance, status, credit limit, burn rate (mean daily charges over the
+    last 7 days) and the days until the account is owed.
+    """
 
     def take_action(self, parsed_args):
         account = client.get_client(self).get(
@@ -61,12 +65,11 @@ class ShowAccount(command.ShowOne):
         return common.ACCOUNT.show(account)
 
 
-class SetAccount(command.ShowOne):
+class SetAccount(_AccountCommand):
     """Change a project's account (admin)."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        common.add_project_argument(parser)
         parser.add_argument(
             '--credit-limit', metavar='<amount>', type=common.money,
             help='How far below zero the balance may go before the account '
@@ -88,12 +91,9 @@ class SetAccount(command.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        body = {}
-        for key in ('credit_limit', 'low_balance_threshold', 'currency',
-                    'frozen'):
-            value = getattr(parsed_args, key)
-            if value is not None:
-                body[key] = value
+        body = common.given(parsed_args, ('credit_limit',
+                                          'low_balance_threshold',
+                                          'currency', 'frozen'))
         if not body:
             raise exceptions.CommandError(
                 'nothing to change: give --credit-limit, '
@@ -104,12 +104,11 @@ class SetAccount(command.ShowOne):
         return common.ACCOUNT.show(account)
 
 
-class RechargeAccount(command.ShowOne):
+class RechargeAccount(_AccountCommand):
     """Credit a project's account (admin); shows the ledger entry."""
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        common.add_project_argument(parser)
         parser.add_argument(
             '--amount', metavar='<amount>', type=common.money, required=True,
             help='Amount credited, in the account currency (decimal greater '
@@ -126,16 +125,13 @@ class RechargeAccount(command.ShowOne):
 
     def take_action(self, parsed_args):
         body = {'amount': parsed_args.amount}
-        if parsed_args.note is not None:
-            body['note'] = parsed_args.note
-        if parsed_args.idempotency_key is not None:
-            body['idempotency_key'] = parsed_args.idempotency_key
+        body.update(common.given(parsed_args, ('note', 'idempotency_key')))
         entry = client.get_client(self).post(
             common.path('accounts', parsed_args.project, 'recharge'), body)
         return common.TRANSACTION.show(entry)
 
 
-class ShowStatement(command.ShowOne):
+class ShowStatement(_AccountCommand):
     """Show a project's statement of a month.
 
     Opening balance, recharges, charges per service, order payments,
@@ -145,7 +141,6 @@ class ShowStatement(command.ShowOne):
 
     def get_parser(self, prog_name):
         parser = super().get_parser(prog_name)
-        common.add_project_argument(parser)
         parser.add_argument(
             '--month', metavar='<YYYY-MM>', type=common.month,
             help='Month of the statement, UTC (default: the current month)')

@@ -101,6 +101,12 @@ def key_value(value):
     return key.strip(), val
 
 
+def given(parsed_args, keys):
+    """{key: value} of the options named by keys that were given."""
+    return {key: getattr(parsed_args, key) for key in keys
+            if getattr(parsed_args, key) is not None}
+
+
 def add_project_argument(parser):
     parser.add_argument(
         'project', metavar='<project>',

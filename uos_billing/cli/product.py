@@ -137,11 +137,9 @@ class CreateProduct(command.ShowOne):
         body = {'name': parsed_args.name,
                 'service': parsed_args.service,
                 'match': match_dict(parsed_args.match)}
-        for key in ('region', 'unit', 'currency', 'effective_from',
-                    'effective_to', 'description') + PRICE_OPTIONS:
-            value = getattr(parsed_args, key)
-            if value is not None:
-                body[key] = value
+        body.update(common.given(
+            parsed_args, ('region', 'unit', 'currency', 'effective_from',
+                          'effective_to', 'description') + PRICE_OPTIONS))
         product = client.get_client(self).post('/products', body)
         return common.PRODUCT.show(product)
 
@@ -174,12 +172,9 @@ class SetProduct(command.ShowOne):
         return parser
 
     def take_action(self, parsed_args):
-        body = {}
-        for key in ('name', 'description', 'effective_to',
-                    'effective_from') + PRICE_OPTIONS:
-            value = getattr(parsed_args, key)
-            if value is not None:
-                body[key] = value
+        body = common.given(
+            parsed_args, ('name', 'description', 'effective_to',
+                          'effective_from') + PRICE_OPTIONS)
         if not body:
             raise exceptions.CommandError(
                 'nothing to change: give --name, --description, '
