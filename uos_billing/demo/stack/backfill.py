@@ -282,8 +282,11 @@ def run(stack_dir, poll_interval, collector, now=None, out=sys.stdout):
                              node_file, domains.values(),
                              {vm: d.id for vm, d in domains.items()})
     began = time.monotonic()
-    published = publish_week(ceilometer, player, tl, start, end,
-                             poll_interval)
+    try:
+        published = publish_week(ceilometer, player, tl, start, end,
+                                 poll_interval)
+    finally:
+        os.remove(node_file)
     ceilometer.wait_processed(600, say)
     held = {vm: ceilometer.measures(tl.ids[vm], start, end, poll_interval)
             for vm in published}
