@@ -40,6 +40,13 @@ class Conflict(BillingError):
     """The request contradicts the current state (HTTP 409)."""
 
 
+class ServiceUnavailable(BillingError):
+    """Something billing needs cannot answer now (HTTP 503).
+
+    Nothing was written: the same request may be sent again later.
+    """
+
+
 def shown(amount, places):
     """An amount as people read it: no trailing zeros past places.
 

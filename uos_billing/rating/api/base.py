@@ -39,7 +39,8 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 TITLES = {400: 'Bad Request', 402: 'Payment Required', 403: 'Forbidden',
           404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-          415: 'Unsupported Media Type', 500: 'Internal Server Error'}
+          415: 'Unsupported Media Type', 500: 'Internal Server Error',
+          503: 'Service Unavailable'}
 
 
 class Refused(Exception):
@@ -125,6 +126,8 @@ def handled(func):
                            currency=exc.currency)
         except (errors.Conflict, errors.CurrencyMismatch) as exc:
             return _refuse(409, str(exc))
+        except errors.ServiceUnavailable as exc:
+            return _refuse(503, str(exc))
         except webob_exc.HTTPException:
             raise
         except Exception:
