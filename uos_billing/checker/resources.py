@@ -22,16 +22,12 @@ import dataclasses
 import datetime
 import typing
 
-from cloudkitty.collector import gnocchi as ck_gnocchi
-from gnocchiclient import auth as gnocchi_auth
-from gnocchiclient import client as gnocchi_client
-from keystoneauth1 import loading as ks_loading
-from keystoneauth1 import session as ks_session
 from oslo_utils import timeutils
 
+from uos_billing.collectors import gnocchi_client
 from uos_billing.core import clock
 
-GROUP = ck_gnocchi.COLLECTOR_GNOCCHI_OPTS
+GROUP = gnocchi_client.GROUP
 # Ids per search request: Gnocchi takes the query in the body.
 BATCH = 100
 PAGE = 1000
@@ -56,19 +52,7 @@ def _instant(value):
 
 def client_from_conf(conf):
     """A gnocchiclient v1 client from CloudKitty's [collector_gnocchi]."""
-    options = conf[GROUP]
-    if options.gnocchi_auth_type == 'keystone':
-        auth = ks_loading.load_auth_from_conf_options(conf, GROUP)
-        adapter = {'interface': options.interface,
-                   'region_name': options.region_name}
-    else:
-        auth = gnocchi_auth.GnocchiBasicPlugin(
-            user=options.gnocchi_user, endpoint=options.gnocchi_endpoint)
-        adapter = {'region_name': options.region_name}
-    verify = options.cafile or not options.insecure
-    session = ks_session.Session(auth=auth, verify=verify)
-    return gnocchi_client.Client('1', session=session,
-                                 adapter_options=adapter)
+    return gnocchi_client.from_conf(conf)
 
 
 class GnocchiResources(object):

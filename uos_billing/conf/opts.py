@@ -64,6 +64,49 @@ billing_opts = [
                     'sets its price aside. A hold not confirmed into an '
                     'order within this time stops counting and shows as '
                     'expired.'),
+    cfg.StrOpt('project_source',
+               default='keystone',
+               choices=[
+                   ('keystone', 'look the project up in Keystone before an '
+                                'API request opens or writes its account, '
+                                'and key the account by the id Keystone '
+                                'answers'),
+                   ('none', 'take the project id as it is sent (tests, a '
+                            'cloud without Keystone)')],
+               help='Where the billing API checks the project of a '
+                    'recharge, an account update, a purchase or a funds '
+                    'hold (the requests that may open an account). With '
+                    'keystone the lookup (GET /v3/projects/{id}) uses the '
+                    'credentials of [billing_enforcement] (auth_type, '
+                    'auth_url, username, password, project_name, '
+                    'user_domain_name, project_domain_name; region_name '
+                    'and valid_interfaces choose the identity endpoint of '
+                    'the catalog), whether the enforcement is enabled or '
+                    'not; the user needs the admin role. Without those '
+                    'credentials, or with Keystone unreachable, such '
+                    'requests are refused with 503 and nothing is written. '
+                    'An unknown project is a 404; an id that cannot be a '
+                    'Keystone id a 400. Rating never asks: CloudKitty\'s '
+                    'fetcher gives it the projects to rate.'),
+    cfg.StrOpt('resource_owner_source',
+               default='gnocchi',
+               choices=[
+                   ('gnocchi', 'the resource must be a live Gnocchi '
+                               'resource of the ordering project'),
+                   ('none', 'no check (tests, a cloud without Gnocchi)')],
+               help='Where POST .../orders checks that the resource_id of '
+                    'a purchase exists and belongs to the ordering '
+                    'project. With gnocchi the resource is searched in the '
+                    'Gnocchi resource type of the order\'s service '
+                    '(extra_args.resource_type of its metric in [collect] '
+                    'metrics_conf), through CloudKitty\'s '
+                    '[collector_gnocchi] options; its [collect] scope_key '
+                    'attribute (project_id) must be the project, and it '
+                    'must not have ended. Unknown or another project\'s: '
+                    '404; ended: 409; Gnocchi unreachable or failing: 503. '
+                    'Funds holds confirmed by the admission filter are not '
+                    'checked: Gnocchi does not know a server Nova has just '
+                    'created.'),
 ]
 
 

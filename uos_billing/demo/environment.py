@@ -89,6 +89,9 @@ sources = {sources}
 
 [billing]
 default_currency = {currency}
+# A recorded month: its projects and VMs are in no Keystone or Gnocchi.
+project_source = none
+resource_owner_source = none
 """
 
 

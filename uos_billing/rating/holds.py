@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from uos_billing.core import clock
 from uos_billing.core import errors
 from uos_billing.core import holds as core_holds
+from uos_billing.core import identifiers
 from uos_billing.core import orders as core_orders
 from uos_billing.core import rating as core_rating
 from uos_billing.core import terms
@@ -151,8 +152,9 @@ class HoldService(object):
         hold, or one confirmed for another resource, is a Conflict.
         """
         now = service._now(now)
-        if not resource_id:
-            raise errors.InvalidInput('resource_id', 'must not be empty')
+        # Not looked up in Gnocchi: Nova has just created the server,
+        # Gnocchi learns of it with Ceilometer's first sample.
+        identifiers.check_resource_id(resource_id)
         project_id = self._project_of(hold_id)
         with self.db.project_transaction(project_id, now,
                                          create=False) as book:

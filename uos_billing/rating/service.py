@@ -30,6 +30,7 @@ import sqlalchemy as sa
 from uos_billing.core import clock
 from uos_billing.core import errors
 from uos_billing.core import holds as core_holds
+from uos_billing.core import identifiers
 from uos_billing.core import ledger
 from uos_billing.core import money
 from uos_billing.core import orders as core_orders
@@ -41,6 +42,7 @@ from uos_billing.rating.db.sqlalchemy import api as sql_api
 from uos_billing.rating.db.sqlalchemy import book as book_mod
 from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.rating import notifier
+from uos_billing.rating import owners
 from uos_billing.rating import posting
 from uos_billing.rating import pricing
 
@@ -135,10 +137,11 @@ class BillingService(object):
         """
         now = _now(now)
         terms.check_mode_count(mode, count)
-        if not resource_id:
-            raise errors.InvalidInput('resource_id', 'must not be empty')
+        identifiers.check_resource_id(resource_id)
         product = self._product(product_id)
         self.check_product(product, service, now)
+        # Before any money moves: the resource is the project's (404/409).
+        owners.check(project_id, service, resource_id)
         price, unit_price = core_orders.term_price(product, mode, count)
         with self.db.project_transaction(project_id, now) as book:
             order = self.purchase(

@@ -33,7 +33,9 @@ from uos_billing.conf import opts  # noqa: F401
 from uos_billing.core import clock
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating import notifier
+from uos_billing.rating import owners
 from uos_billing.rating import pricing
+from uos_billing.rating import projects
 
 UTC = clock.UTC
 BACKENDS = ('sqlite', 'mysql', 'postgresql')
@@ -98,7 +100,8 @@ class TestCase(base.BaseTestCase):
 
     def setUp(self):
         super().setUp()
-        self.conf = self.useFixture(config_fixture.Config(cfg.CONF)).conf
+        self.config_fixture = self.useFixture(config_fixture.Config(cfg.CONF))
+        self.conf = self.config_fixture.conf
         messaging = self.useFixture(conffixture.ConfFixture(self.conf))
         messaging.transport_url = 'fake:/'
         # oslo.messaging's in-memory "test" notification driver records what
@@ -109,6 +112,15 @@ class TestCase(base.BaseTestCase):
         self.addCleanup(notifier.reset)
         notify_test_driver.reset()
         self.addCleanup(notify_test_driver.reset)
+        # Made-up projects and resources: no Keystone or Gnocchi to ask.
+        # The tests of those checks set them back (uos_billing.tests.unit.
+        # rating.test_projects, test_owners).
+        self.conf.set_override('project_source', 'none', 'billing')
+        self.conf.set_override('resource_owner_source', 'none', 'billing')
+        projects.reset()
+        self.addCleanup(projects.reset)
+        owners.reset()
+        self.addCleanup(owners.reset)
 
     def notifications(self):
         return [(n[1]['event_type'], n[1]['payload'])

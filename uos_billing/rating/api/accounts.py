@@ -22,6 +22,7 @@ from uos_billing.rating.api import base
 from uos_billing.rating.api import schemas
 from uos_billing.rating.api import views
 from uos_billing.rating.db import api as db_api
+from uos_billing.rating import projects
 from uos_billing.rating import service
 
 
@@ -57,6 +58,7 @@ class AccountsController(rest.RestController):
     def put(self, project_id):
         base.authorize('account:update', project_id)
         fields = base.validate(schemas.ACCOUNT_UPDATE, base.body())
+        project_id = projects.resolve(project_id)
         row = accounts.AccountService(db_api.get_instance()).update(
             project_id, fields)
         return views.account(row)
@@ -66,6 +68,7 @@ class AccountsController(rest.RestController):
     def post_recharge(self, project_id):
         base.authorize('account:recharge', project_id)
         fields = base.validate(schemas.RECHARGE, base.body())
+        project_id = projects.resolve(project_id)
         billing = service.BillingService(db_api.get_instance())
         entry = billing.recharge(
             project_id, fields['amount'], note=fields.get('note'),

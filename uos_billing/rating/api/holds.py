@@ -25,6 +25,7 @@ from uos_billing.rating.api import base
 from uos_billing.rating.api import schemas
 from uos_billing.rating.api import views
 from uos_billing.rating import holds
+from uos_billing.rating import projects
 
 HOLD = ('id', 'project_id', 'service', 'product_id', 'mode', 'count',
         'amount', 'currency', 'auto_renew', 'status', 'expires_at',
@@ -49,6 +50,7 @@ class HoldsController(rest.RestController):
         fields = base.validate(schemas.HOLD_CREATE, base.body())
         project_id = base.target_project(fields)
         base.authorize('hold:create', project_id)
+        project_id = projects.resolve(project_id)
         hold = holds.HoldService().hold(
             project_id, fields.pop('service'),
             created_by=base.context().user_id, **fields)

@@ -24,6 +24,7 @@ from uos_billing.rating.api import base
 from uos_billing.rating.api import schemas
 from uos_billing.rating.api import views
 from uos_billing.rating.db import api as db_api
+from uos_billing.rating import projects
 from uos_billing.rating import service
 
 
@@ -69,6 +70,7 @@ class OrdersController(rest.RestController):
         fields = base.validate(schemas.ORDER_CREATE, base.body())
         project_id = base.target_project(fields)
         base.authorize('order:create', project_id)
+        project_id = projects.resolve(project_id)
         order = _billing().buy(project_id, created_by=base.context().user_id,
                                **fields)
         pecan.response.status = 201

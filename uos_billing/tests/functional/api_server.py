@@ -13,13 +13,16 @@
 #    under the License.
 """A real CloudKitty API process on loopback, for the functional tests.
 
-``CloudKittyAPI`` is a fixture: it writes a cloudkitty.conf (no auth, v1
-SQL storage, a SQLite file in a temporary directory, the fake messaging
-transport), runs ``cloudkitty-dbsync upgrade --module cloudkitty`` and
-``--module billing``, then starts this file as a script in a child
-process. The child builds CloudKitty's own WSGI application
+``CloudKittyAPI`` is a fixture: it writes a cloudkitty.conf (no auth
+unless ``auth_strategy='keystone'``, v1 SQL storage, a SQLite file in a
+temporary directory, the fake messaging transport, the billing API's
+project and resource checks off unless asked for), runs
+``cloudkitty-dbsync upgrade --module cloudkitty`` and ``--module
+billing``, then starts this file as a script in a child process. The
+child builds CloudKitty's own WSGI application
 (``cloudkitty.api.app.build_wsgi_app``, i.e. the paste pipeline
-``cloudkitty+noauth``) and serves it with wsgiref on 127.0.0.1 and a free
+``cloudkitty+noauth`` or ``cloudkitty+keystone``) and serves it with
+wsgiref on 127.0.0.1 and a free
 port, which it prints on its first line of output.
 
 The tests need exact figures, so the API's clock can be set: when the file
@@ -64,7 +67,7 @@ oslo_config_project = cloudkitty
 
 CONF_TEMPLATE = """\
 [DEFAULT]
-auth_strategy = noauth
+auth_strategy = {auth_strategy}
 api_paste_config = {paste}
 transport_url = fake:/
 log_file = {log}
@@ -85,6 +88,10 @@ driver = noop
 
 [oslo_concurrency]
 lock_path = {lock_path}
+
+[billing]
+project_source = {project_source}
+resource_owner_source = {resource_owner_source}
 """
 
 
@@ -100,9 +107,16 @@ class CloudKittyAPI(fixtures.Fixture):
     ``database`` the SQLite file and ``log`` the API's log file.
     """
 
-    def __init__(self, extra_conf=''):
+    def __init__(self, extra_conf='', project_source='none',
+                 resource_owner_source='none', auth_strategy='noauth'):
         super().__init__()
         self.extra_conf = extra_conf
+        # keystone: the extra_conf has [keystone_authtoken].
+        self.auth_strategy = auth_strategy
+        # No Keystone or Gnocchi unless a test brings them (their
+        # [billing_enforcement] and [collector_gnocchi] in extra_conf).
+        self.project_source = project_source
+        self.resource_owner_source = resource_owner_source
 
     def _setUp(self):
         self.workdir = self.useFixture(fixtures.TempDir()).path
@@ -117,8 +131,10 @@ class CloudKittyAPI(fixtures.Fixture):
         self.config = os.path.join(self.workdir, 'cloudkitty.conf')
         with open(self.config, 'w') as f:
             f.write(CONF_TEMPLATE.format(
-                paste=paste, log=self.log, database=self.database,
-                lock_path=lock_path))
+                auth_strategy=self.auth_strategy, paste=paste,
+                log=self.log, database=self.database,
+                lock_path=lock_path, project_source=self.project_source,
+                resource_owner_source=self.resource_owner_source))
             f.write(self.extra_conf)
         # CloudKitty's tables, then the billing module's (as
         # test_dbsync.py). A plain "upgrade" (every module) fails on SQLite

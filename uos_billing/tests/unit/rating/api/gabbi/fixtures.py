@@ -50,6 +50,9 @@ class BillingConfigFixture(ck_fixtures.ConfigFixture):
             self.conf.set_override('policy_file', POLICY,
                                    group='oslo_policy')
         ck_policy.reset()
+        # Made-up projects and resources: no Keystone or Gnocchi to ask.
+        self.conf.set_override('project_source', 'none', 'billing')
+        self.conf.set_override('resource_owner_source', 'none', 'billing')
         db_api.get_instance().get_migration().upgrade('head')
         pricing.PRICE_BOOKS.clear()
         pricing.ON_DEMAND_ORDERS.clear()
