@@ -39,6 +39,7 @@ from uos_billing.core import clock
 from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
+from uos_billing.rating.db.sqlalchemy import charset
 from uos_billing.rating import notifier
 from uos_billing.rating import posting
 from uos_billing.rating import pricing
@@ -91,6 +92,8 @@ class BillingRating(rating.RatingProcessorBase):
         package's service layer, which imports this module first.
         """
         from uos_billing.rating.api import root
+        # The API mounts the module: its start, once per process.
+        charset.check_once()
         return root.BillingController
 
     db_api = db_api.get_instance()
@@ -108,6 +111,7 @@ class BillingRating(rating.RatingProcessorBase):
 
     def reload_config(self, start=None):
         opts.check(CONF)
+        charset.check_once()
         start = clock.instant(start or timeutils.utcnow(with_timezone=True))
         self._scope = None
         self._scope_period = None

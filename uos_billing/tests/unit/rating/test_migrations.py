@@ -15,9 +15,14 @@
 
 from cloudkitty import db as ck_db
 from oslo_db.sqlalchemy import test_migrations
+import sqlalchemy as sa
 
+from uos_billing.rating.db.sqlalchemy import migration
 from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.tests import base
+
+# The revision before the utf8mb4 conversion.
+BEFORE = '5c4a9e1f7d20'
 
 
 class TestModelsMatchMigrations(test_migrations.ModelsMigrationsSync,
@@ -53,3 +58,109 @@ class TestModelsMatchMigrations(test_migrations.ModelsMigrationsSync,
         return super().compare_type(context, inspected_column,
                                     metadata_column, inspected_type,
                                     metadata_type)
+
+
+class TestUtf8mb4Migration(base.DBTestCase):
+    """b8d4e2f61a93 on billing tables that are not utf8mb4 (MariaDB).
+
+    The tables are made as a server that defaults to utf8 (3 bytes) or
+    latin1 leaves them, at the revision before; the upgrade makes every
+    text column utf8mb4 with the collation of the same rules, leaves a
+    utf8mb4 column's collation alone (a binary key stays binary), keeps
+    the rows, and makes a COMPACT table DYNAMIC so that its keys fit.
+    """
+
+    scenarios = [('mysql', {'backend': 'mysql'})]
+
+    def setUp(self):
+        super().setUp()
+        self.engine = sa.create_engine(sa.engine.make_url(
+            self.database.url))
+        self.addCleanup(self.engine.dispose)
+        with self.engine.begin() as conn:
+            for table in sa.inspect(conn).get_table_names():
+                if table.startswith('billing_'):
+                    conn.exec_driver_sql('DROP TABLE `%s`' % table)
+        migration.upgrade(BEFORE)
+        with self.engine.begin() as conn:
+            for table in sa.inspect(conn).get_table_names():
+                if table.startswith('billing_'):
+                    conn.exec_driver_sql(
+                        'ALTER TABLE `%s` CONVERT TO CHARACTER SET utf8mb3 '
+                        'COLLATE utf8mb3_general_ci' % table)
+            conn.exec_driver_sql(
+                'ALTER TABLE billing_order ROW_FORMAT=COMPACT, CONVERT TO '
+                'CHARACTER SET latin1 COLLATE latin1_swedish_ci')
+            conn.exec_driver_sql(
+                'ALTER TABLE billing_charge MODIFY line_key VARCHAR(128) '
+                'CHARACTER SET utf8mb3 COLLATE utf8mb3_bin NOT NULL')
+            # A key another migration made byte-exact before this one ran.
+            conn.exec_driver_sql(
+                'ALTER TABLE billing_ledger MODIFY idempotency_key '
+                'VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin '
+                'NOT NULL')
+            conn.exec_driver_sql(
+                "INSERT INTO billing_order (id, project_id, resource_id, "
+                "service, mode, status, auto_renew, renewals, created_at) "
+                "VALUES ('o-1', 'acme', 'vm-caf\u00e9', 'instance', "
+                "'on_demand', 'active', 0, 0, '2026-11-01 00:00:00')")
+
+    def columns(self):
+        with self.engine.connect() as conn:
+            return {(t, c): (cs, co) for t, c, cs, co in conn.execute(sa.text(
+                'SELECT table_name, column_name, character_set_name, '
+                'collation_name FROM information_schema.columns WHERE '
+                'table_schema = DATABASE() AND table_name LIKE :p AND '
+                'character_set_name IS NOT NULL AND table_name <> :v'),
+                {'p': 'billing_%', 'v': 'billing_alembic'})}
+
+    def test_every_text_column_becomes_utf8mb4(self):
+        definitions = self.definitions()
+        migration.upgrade('head')
+        # Types, nullability and defaults are kept.
+        self.assertEqual(definitions, self.definitions())
+        columns = self.columns()
+        self.assertEqual({'utf8mb4'}, {cs for cs, _ in columns.values()})
+        self.assertEqual(('utf8mb4', 'utf8mb4_general_ci'),
+                         columns['billing_product', 'description'])
+        self.assertEqual(('utf8mb4', 'utf8mb4_swedish_ci'),
+                         columns['billing_order', 'resource_id'])
+        self.assertEqual(('utf8mb4', 'utf8mb4_bin'),
+                         columns['billing_charge', 'line_key'])
+        self.assertEqual(('utf8mb4', 'utf8mb4_bin'),
+                         columns['billing_ledger', 'idempotency_key'])
+        with self.engine.connect() as conn:
+            tables = dict(conn.execute(sa.text(
+                'SELECT table_name, row_format FROM information_schema.'
+                'tables WHERE table_schema = DATABASE() AND table_name = '
+                ':t'), {'t': 'billing_order'}).all())
+            self.assertEqual({'billing_order': 'Dynamic'}, tables)
+            self.assertEqual('vm-caf\u00e9', conn.execute(sa.text(
+                "SELECT resource_id FROM billing_order WHERE id = 'o-1'")
+            ).scalar_one())
+
+    def test_emoji_are_stored_once_upgraded(self):
+        migration.upgrade('head')
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "UPDATE billing_order SET resource_id = 'vm-\U0001F40D'")
+            self.assertEqual('vm-\U0001F40D', conn.execute(sa.text(
+                'SELECT resource_id FROM billing_order')).scalar_one())
+
+    def test_utf8mb4_tables_are_left_alone(self):
+        migration.upgrade('head')
+        before = self.columns()
+        with self.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM billing_alembic")
+            conn.exec_driver_sql(
+                "INSERT INTO billing_alembic VALUES ('%s')" % BEFORE)
+        migration.upgrade('head')
+        self.assertEqual(before, self.columns())
+
+    def definitions(self):
+        with self.engine.connect() as conn:
+            return {(t, c): rest for t, c, *rest in conn.execute(sa.text(
+                'SELECT table_name, column_name, column_type, is_nullable, '
+                'column_default FROM information_schema.columns WHERE '
+                'table_schema = DATABASE() AND table_name LIKE :p'),
+                {'p': 'billing_%'})}
