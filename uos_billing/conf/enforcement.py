@@ -15,7 +15,9 @@
 
 Read by the CloudKitty processor (the ladder runs after each posted
 period) and by the CloudKitty API (a recharge that restores an account
-starts what billing stopped), from cloudkitty.conf.
+starts what billing stopped; with ``[billing] project_source =
+keystone`` the API looks projects up in Keystone with these credentials,
+whether the ladder is enabled or not), from cloudkitty.conf.
 
 The credentials and the way to Nova are keystoneauth's usual options in
 the same group (``auth_type``, ``auth_url``, ``username``...,

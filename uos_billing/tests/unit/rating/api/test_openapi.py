@@ -132,7 +132,8 @@ class TestDescription(base.APITestCase):
                     continue
                 for status in operation['responses']:
                     self.assertIn(int(status),
-                                  (200, 201, 204, 400, 402, 403, 404, 409),
+                                  (200, 201, 204, 400, 402, 403, 404, 409,
+                                   503),
                                   '%s %s' % (method, path))
 
     def check(self, method, template, path=None, body=None, status=200):
