@@ -31,7 +31,7 @@ import testscenarios
 from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.tests import base
 
-HEAD = '5c4a9e1f7d20'
+HEAD = 'b8d4e2f61a93'
 
 
 class TestDbsync(testscenarios.WithScenarios, base.TestCase):
