@@ -61,6 +61,23 @@ class Renewal:
     term: clock.Window
 
 
+def check_stated_term_end(order_id, term_end, stated):
+    """A renewal renews the term its client saw end at stated, or none.
+
+    So that the same intent sent twice (a retry, a double click, twenty
+    parallel requests) extends the order once: once renewed, its term no
+    longer ends at stated, and the Conflict says when it ends now.
+    """
+    current, stated = clock.instant(term_end), clock.instant(stated)
+    if stated != current:
+        raise errors.Conflict(
+            'order %s: term_end %s is not the end of its current term, '
+            'which ends at %s (was it renewed meanwhile?); renew with '
+            'term_end %s to extend it' % (
+                order_id, stated.isoformat(), current.isoformat(),
+                current.isoformat()))
+
+
 def renewal(successor, term, mode, count, anchor_day):
     """Renewing term (a mode x count order) at successor's price.
 
