@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 from uos_billing.core import clock
 from uos_billing.core import enforcement as core
+from uos_billing.core import idempotency
 from uos_billing.core import terms
 from uos_billing.rating.db.sqlalchemy import models
 
@@ -102,8 +103,10 @@ def stop_actions(session, project_id):
 
 
 def has_key(session, key):
+    """Whether an action of key was recorded (byte for byte)."""
     return session.execute(
-        sa.select(ACTION.id).where(ACTION.idempotency_key == key)
+        sa.select(ACTION.id).where(
+            ACTION.key_hash == idempotency.digest(key))
     ).first() is not None
 
 
@@ -115,7 +118,8 @@ def record(session, project_id, action, reason, actor, key, now,
         reason=reason, actor=actor, dry_run=bool(dry_run),
         detail=None if detail is None else json.dumps(detail,
                                                       sort_keys=True),
-        idempotency_key=key, created_at=clock.naive_utc(now)))
+        idempotency_key=key, key_hash=idempotency.digest(key),
+        created_at=clock.naive_utc(now)))
     return result.inserted_primary_key[0]
 
 

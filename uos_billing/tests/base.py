@@ -53,11 +53,13 @@ class Database(fixtures.Fixture):
     only when the server is missing, with oslo.db's message naming it.
     """
 
-    def __init__(self, conf, backend, core_tables=False):
+    def __init__(self, conf, backend, core_tables=False, revision='head'):
         super().__init__()
         self.conf = conf
         self.backend = backend
         self.core_tables = core_tables
+        # The billing migration the tables are upgraded to.
+        self.revision = revision
 
     def _setUp(self):
         if self.backend == 'sqlite':
@@ -80,7 +82,7 @@ class Database(fixtures.Fixture):
         self.addCleanup(self._dispose)
         if self.core_tables:
             ck_db_api.get_instance().get_migration().upgrade('head')
-        db_api.get_instance().get_migration().upgrade('head')
+        db_api.get_instance().get_migration().upgrade(self.revision)
         # alembic's env.py runs logging.config.fileConfig(), which disables
         # every logger that existed: give the tests their logs back.
         for logger in logging.root.manager.loggerDict.values():
@@ -135,6 +137,7 @@ class DBTestCase(testscenarios.WithScenarios, TestCase):
 
     scenarios = [(name, {'backend': name}) for name in BACKENDS]
     core_tables = False
+    revision = 'head'
 
     def setUp(self):
         super().setUp()
@@ -144,5 +147,6 @@ class DBTestCase(testscenarios.WithScenarios, TestCase):
             except db_exc.BackendNotAvailable as e:
                 self.skipTest(str(e))
         self.database = self.useFixture(
-            Database(self.conf, self.backend, self.core_tables))
+            Database(self.conf, self.backend, self.core_tables,
+                     self.revision))
         self.db = db_api.get_instance()

@@ -31,7 +31,7 @@ import testscenarios
 from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.tests import base
 
-HEAD = 'b8d4e2f61a93'
+HEAD = 'd2b7f4a8c9e1'
 
 
 class TestDbsync(testscenarios.WithScenarios, base.TestCase):

@@ -15,11 +15,13 @@
 
 import typing
 
+from oslo_utils import uuidutils
 import sqlalchemy as sa
 from sqlalchemy.orm import attributes as orm_attributes
 
 from uos_billing.core import clock
 from uos_billing.core import errors
+from uos_billing.core import idempotency
 from uos_billing.core import ledger
 from uos_billing.core import money
 from uos_billing.core import orders as core_orders
@@ -114,9 +116,10 @@ class Book(object):
         return account_state(self.account)
 
     def find_entry(self, key):
+        """The ledger entry of key, compared byte for byte, or None."""
         return self.session.execute(
             sa.select(models.LedgerEntry).where(
-                models.LedgerEntry.idempotency_key == key)
+                models.LedgerEntry.key_hash == idempotency.digest(key))
         ).scalar_one_or_none()
 
     def post(self, kind, amount, key, order_id=None, period=None,
@@ -131,11 +134,13 @@ class Book(object):
         before = self.state
         after, events = ledger.post(before, amount, self.now)
         values = dict(
+            uuid=uuidutils.generate_uuid(),
             project_id=self.project_id, kind=kind, amount=amount,
             balance_after=after.balance, order_id=order_id,
             period_begin=naive(period.begin) if period else None,
             period_end=naive(period.end) if period else None,
-            idempotency_key=key, created_at=naive(self.now),
+            idempotency_key=key, key_hash=idempotency.digest(key),
+            created_at=naive(self.now),
             created_by=created_by, note=note)
         session = self.session
         if session.new or session.dirty:

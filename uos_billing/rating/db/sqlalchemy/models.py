@@ -85,10 +85,16 @@ class LedgerEntry(Base):
         # The prepaid coverage of a period: a project's payments by end.
         sa.Index('ix_billing_ledger_project_kind_end', 'project_id', 'kind',
                  'period_end'),
+        sa.UniqueConstraint('key_hash', name='uq_billing_ledger_key_hash'),
+        sa.UniqueConstraint('uuid', name='uq_billing_ledger_uuid'),
     )
+
+    # Internal: the order of the entries. The API shows uuid instead (the
+    # integer would tell members how many entries the cloud makes).
 
     id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
                    primary_key=True, autoincrement=True)
+    uuid = sa.Column(sa.String(36), nullable=False)
     project_id = sa.Column(sa.String(64), nullable=False)
     kind = sa.Column(sa.String(16), nullable=False)
     amount = sa.Column(types.Money(), nullable=False)
@@ -96,7 +102,9 @@ class LedgerEntry(Base):
     order_id = sa.Column(sa.String(36), nullable=True, index=True)
     period_begin = sa.Column(sa.DateTime, nullable=True)
     period_end = sa.Column(sa.DateTime, nullable=True)
-    idempotency_key = sa.Column(sa.String(255), nullable=False, unique=True)
+    idempotency_key = sa.Column(sa.String(255), nullable=False)
+    # The key's identity, byte for byte (uos_billing.core.idempotency).
+    key_hash = sa.Column(sa.String(64), nullable=False)
     created_at = sa.Column(sa.DateTime, nullable=False)
     created_by = sa.Column(sa.String(255), nullable=True)
     note = sa.Column(sa.Text, nullable=True)
@@ -194,15 +202,17 @@ class EnforcementAction(Base):
     """What the enforcement ladder and the checker did, who and why.
 
     Append-only. Written under the project's account lock; the unique
-    idempotency_key makes each action happen at most once (a warning per
-    owed episode, a stop per server and episode, one undo per stop, one
-    notice per prepaid term...). dry_run rows say what would have been
-    done.
+    key_hash of its idempotency_key makes each action happen at most once
+    (a warning per owed episode, a stop per server and episode, one undo
+    per stop, one notice per prepaid term...). dry_run rows say what would
+    have been done.
     """
     __tablename__ = 'billing_enforcement_action'
     __table_args__ = (
         sa.Index('ix_billing_enforcement_action_project_resource',
                  'project_id', 'resource_id'),
+        sa.UniqueConstraint(
+            'key_hash', name='uq_billing_enforcement_action_key_hash'),
     )
 
     id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
@@ -215,5 +225,40 @@ class EnforcementAction(Base):
     dry_run = sa.Column(sa.Boolean, nullable=False, default=False)
     # JSON object of the figures behind the action (owed_since, amounts).
     detail = sa.Column(sa.Text, nullable=True)
-    idempotency_key = sa.Column(sa.String(255), nullable=False, unique=True)
+    idempotency_key = sa.Column(sa.String(255), nullable=False)
+    # The key's identity, byte for byte (uos_billing.core.idempotency).
+    key_hash = sa.Column(sa.String(64), nullable=False)
     created_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class IdempotentRequest(Base):
+    """An order operation sent with a client's idempotency key.
+
+    Written in the transaction of the operation it answers, under the
+    project's account lock: the retry of a request that committed finds
+    it (after a crash, a lost answer, a parallel duplicate) and is
+    answered its result, the first answer; one that did not commit left
+    nothing. Append-only.
+    """
+    __tablename__ = 'billing_request'
+    __table_args__ = (
+        sa.UniqueConstraint('key_hash', name='uq_billing_request_key_hash'),
+    )
+
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
+                   primary_key=True, autoincrement=True)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    # uos_billing.core.idempotency.OPERATIONS
+    operation = sa.Column(sa.String(16), nullable=False)
+    # The key as the client sent it.
+    idempotency_key = sa.Column(sa.String(255), nullable=False)
+    # The identity of (operation, project, key), byte for byte.
+    key_hash = sa.Column(sa.String(64), nullable=False)
+    # The identity of what the request asked for.
+    fingerprint = sa.Column(sa.String(64), nullable=False)
+    # The order the request bought or changed.
+    order_id = sa.Column(sa.String(36), nullable=True)
+    # The first answer, as JSON (uos_billing.rating.db.sqlalchemy.requests).
+    result = sa.Column(sa.Text, nullable=False)
+    created_at = sa.Column(sa.DateTime, nullable=False)
+    created_by = sa.Column(sa.String(255), nullable=True)

@@ -11,18 +11,24 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
-"""The alembic migrations create exactly the tables the models declare."""
+"""The alembic migrations: one head, the models' tables, rows kept."""
 
+import datetime
+
+from alembic import script as alembic_script
 from cloudkitty import db as ck_db
 from oslo_db.sqlalchemy import test_migrations
+from oslo_utils import uuidutils
 import sqlalchemy as sa
 
+from uos_billing.core import idempotency
 from uos_billing.rating.db.sqlalchemy import migration
 from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.tests import base
 
-# The revision before the utf8mb4 conversion.
+# The revision before the utf8mb4 conversion, and that conversion.
 BEFORE = '5c4a9e1f7d20'
+UTF8MB4 = 'b8d4e2f61a93'
 
 
 class TestModelsMatchMigrations(test_migrations.ModelsMigrationsSync,
@@ -116,7 +122,7 @@ class TestUtf8mb4Migration(base.DBTestCase):
 
     def test_every_text_column_becomes_utf8mb4(self):
         definitions = self.definitions()
-        migration.upgrade('head')
+        migration.upgrade(UTF8MB4)
         # Types, nullability and defaults are kept.
         self.assertEqual(definitions, self.definitions())
         columns = self.columns()
@@ -140,7 +146,7 @@ class TestUtf8mb4Migration(base.DBTestCase):
             ).scalar_one())
 
     def test_emoji_are_stored_once_upgraded(self):
-        migration.upgrade('head')
+        migration.upgrade(UTF8MB4)
         with self.engine.begin() as conn:
             conn.exec_driver_sql(
                 "UPDATE billing_order SET resource_id = 'vm-\U0001F40D'")
@@ -148,13 +154,13 @@ class TestUtf8mb4Migration(base.DBTestCase):
                 'SELECT resource_id FROM billing_order')).scalar_one())
 
     def test_utf8mb4_tables_are_left_alone(self):
-        migration.upgrade('head')
+        migration.upgrade(UTF8MB4)
         before = self.columns()
         with self.engine.begin() as conn:
             conn.exec_driver_sql("DELETE FROM billing_alembic")
             conn.exec_driver_sql(
                 "INSERT INTO billing_alembic VALUES ('%s')" % BEFORE)
-        migration.upgrade('head')
+        migration.upgrade(UTF8MB4)
         self.assertEqual(before, self.columns())
 
     def definitions(self):
@@ -164,3 +170,77 @@ class TestUtf8mb4Migration(base.DBTestCase):
                 'column_default FROM information_schema.columns WHERE '
                 'table_schema = DATABASE() AND table_name LIKE :p'),
                 {'p': 'billing_%'})}
+
+
+def _script():
+    return alembic_script.ScriptDirectory.from_config(migration._config())
+
+
+class TestHistory(base.TestCase):
+
+    def test_one_head(self):
+        # Two migrations written after the same revision leave two heads:
+        # cloudkitty-dbsync upgrade head then fails. Re-chain one of them.
+        self.assertEqual(1, len(_script().get_heads()), _script().get_heads())
+
+
+# The migration that adds key_hash, the ledger's uuid and billing_request.
+EXACT_KEYS = 'd2b7f4a8c9e1'
+KEYS = ('recharge:acme:CaseKey-1', 'recharge:acme:casekey-1',
+        'recharge:acme:key', 'recharge:acme:key ',
+        'recharge:acme:\u00e9', 'recharge:acme:e\u0301')
+
+
+class TestExactKeysMigration(base.DBTestCase):
+    """Upgrading a database that already has ledger and action rows."""
+
+    revision = _script().get_revision(EXACT_KEYS).down_revision
+
+    def _insert(self, session, table, rows):
+        columns = list(rows[0])
+        session.execute(sa.text('INSERT INTO %s (%s) VALUES (%s)' % (
+            table, ', '.join(columns), ', '.join(':' + c for c in columns))),
+            rows)
+
+    def test_rows_get_their_key_hash_and_a_uuid(self):
+        at = datetime.datetime(2026, 11, 2, 10)
+        with ck_db.session_for_write() as session:
+            # Before the migration the keys had to be distinct for the
+            # database's collation: on MariaDB a case or trailing-space
+            # variant was a duplicate. One of each pair is inserted there.
+            keys = KEYS if self.backend != 'mysql' else KEYS[::2]
+            self._insert(session, 'billing_ledger', [
+                {'project_id': 'acme', 'kind': 'recharge',
+                 'amount': '1.0000000000', 'balance_after': '1.0000000000',
+                 'idempotency_key': key, 'created_at': at}
+                for key in keys])
+            self._insert(session, 'billing_enforcement_action', [
+                {'project_id': 'acme', 'action': 'warn', 'reason': 'owed',
+                 'actor': 'billing', 'dry_run': False,
+                 'idempotency_key': 'warn:acme:1', 'created_at': at}])
+        migration.upgrade('head')
+        with ck_db.session_for_read() as session:
+            ledger_rows = session.execute(sa.text(
+                'SELECT idempotency_key, key_hash, uuid FROM billing_ledger '
+                'ORDER BY id')).all()
+            action = session.execute(sa.text(
+                'SELECT idempotency_key, key_hash FROM '
+                'billing_enforcement_action')).one()
+        self.assertEqual(list(keys), [row[0] for row in ledger_rows])
+        self.assertEqual([idempotency.digest(key) for key in keys],
+                         [row[1] for row in ledger_rows])
+        uuids = [row[2] for row in ledger_rows]
+        self.assertEqual(len(keys), len(set(uuids)))
+        self.assertTrue(all(uuidutils.is_uuid_like(u) for u in uuids))
+        self.assertEqual(('warn:acme:1', idempotency.digest('warn:acme:1')),
+                         tuple(action))
+        if keys == KEYS:
+            return
+        # MariaDB's case and trailing-space variants are now other keys.
+        with ck_db.session_for_write() as session:
+            self._insert(session, 'billing_ledger', [
+                {'project_id': 'acme', 'kind': 'recharge',
+                 'amount': '1.0000000000', 'balance_after': '2.0000000000',
+                 'idempotency_key': key, 'key_hash': idempotency.digest(key),
+                 'uuid': uuidutils.generate_uuid(), 'created_at': at}
+                for key in KEYS if key not in keys])
