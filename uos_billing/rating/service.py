@@ -18,6 +18,7 @@ then runs in the project's transaction: it either writes everything it
 must or nothing. Money rules come from uos_billing.core.
 """
 
+import datetime
 import functools
 
 from cloudkitty import db as ck_db
@@ -25,11 +26,11 @@ from oslo_db import api as oslo_db_api
 from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
-import sqlalchemy as sa
 
 from uos_billing.core import clock
 from uos_billing.core import errors
 from uos_billing.core import holds as core_holds
+from uos_billing.core import idempotency
 from uos_billing.core import identifiers
 from uos_billing.core import ledger
 from uos_billing.core import money
@@ -39,38 +40,20 @@ from uos_billing.core import terms
 from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
-from uos_billing.rating.db.sqlalchemy import book as book_mod
-from uos_billing.rating.db.sqlalchemy import models
+from uos_billing.rating.db.sqlalchemy import requests
+from uos_billing.rating import funds
 from uos_billing.rating import notifier
 from uos_billing.rating import owners
 from uos_billing.rating import posting
-from uos_billing.rating import pricing
+from uos_billing.rating import renewals
 
 
 def _now(now):
     return clock.instant(now or timeutils.utcnow(with_timezone=True))
 
 
-def held_funds(book, at, exclude=None):
-    """What the project's live funds holds set aside at instant at.
-
-    Read in the project's transaction, under its account lock: a hold or
-    a purchase that commits after it sees this one. exclude is a hold
-    that does not count (the one being confirmed).
-    """
-    return _held(book.session, book.project_id, at, exclude)
-
-
-def _held(session, project_id, at, exclude=None):
-    hold = models.Hold
-    query = sa.select(hold.status, hold.expires_at, hold.amount).where(
-        hold.project_id == project_id, hold.status == core_holds.HELD,
-        hold.expires_at > clock.naive_utc(at))
-    if exclude is not None:
-        query = query.where(hold.id != exclude)
-    return core_holds.held_total(
-        [(status, clock.instant(expires_at), amount)
-         for status, expires_at, amount in session.execute(query)], at)
+# What the holds of the project set aside; holds.py pays with it too.
+held_funds = funds.held_funds
 
 
 def _is_race(exc):
@@ -92,7 +75,16 @@ def operation(func):
     return wrapper
 
 
-class BillingService(object):
+def _fresh(result):
+    return dict(result, replayed=False)
+
+
+def _replayed(first):
+    """The first answer of a key sent again: nothing is written."""
+    return dict(first, replayed=True)
+
+
+class BillingService(renewals.Renewals):
     """Recharge, buy, cancel, renew, auto-renew and flavor change."""
 
     def __init__(self, dbapi=None):
@@ -115,12 +107,10 @@ class BillingService(object):
             money.check_places(amount, book.currency, 'amount')
             existing = book.find_entry(key)
             if existing is not None:
-                if (existing.kind != ledger.RECHARGE
-                        or existing.amount != amount
-                        or (existing.note or None) != (note or None)):
-                    raise errors.Conflict(
-                        'idempotency_key %r was already used for another '
-                        'request' % idempotency_key)
+                idempotency.check_same_request(
+                    idempotency_key,
+                    (existing.kind, existing.amount, existing.note or None),
+                    (ledger.RECHARGE, amount, note or None))
                 return dict(sql_api.row_dict(existing), replayed=True), []
             entry = book.post(ledger.RECHARGE, amount, key,
                               created_by=created_by, note=note)
@@ -130,27 +120,48 @@ class BillingService(object):
 
     @operation
     def buy(self, project_id, resource_id, service, product_id, mode, count,
-            auto_renew=False, created_by=None, now=None):
+            auto_renew=False, idempotency_key=None, created_by=None,
+            now=None):
         """Buy count prepaid terms of mode for a resource (SPEC 4).
 
-        The project's live funds holds are not available to pay it.
+        The project's live funds holds are not available to pay it. With
+        an idempotency_key, the same request sent again answers the first
+        order (replayed) and pays nothing; another request with the same
+        key is a Conflict.
         """
         now = _now(now)
         terms.check_mode_count(mode, count)
         identifiers.check_resource_id(resource_id)
+        request = idempotency.Request(
+            project_id, idempotency.BUY, idempotency_key, {
+                'resource_id': resource_id, 'service': service,
+                'product_id': product_id, 'mode': mode, 'count': count,
+                'auto_renew': bool(auto_renew)})
+        # A replay answers the first order, whatever happened since (the
+        # product ended, the resource went): looked up before the checks.
+        with ck_db.session_for_read() as session:
+            first = requests.replay(session, request)
+        if first is not None:
+            return _replayed(first), []
         product = self._product(product_id)
         self.check_product(product, service, now)
         # Before any money moves: the resource is the project's (404/409).
         owners.check(project_id, service, resource_id)
         price, unit_price = core_orders.term_price(product, mode, count)
         with self.db.project_transaction(project_id, now) as book:
+            # Under the account lock: a duplicate sent in parallel finds
+            # the first one's record once it has committed.
+            first = requests.replay(book.session, request)
+            if first is not None:
+                return _replayed(first), []
             order = self.purchase(
                 book, resource_id, service, product, mode, count, price,
                 unit_price, auto_renew, now, created_by,
                 held=held_funds(book, now))
             book.session.flush()
             result = sql_api.row_dict(order)
-        return result, book.events
+            requests.record(book, request, result, order.id, created_by)
+        return _fresh(result), book.events
 
     @staticmethod
     def check_product(product, service, now):
@@ -201,42 +212,59 @@ class BillingService(object):
         cls._check_prepaid(order)
         return order
 
-    @staticmethod
-    def _check_prepaid(order):
-        """An active prepaid order, or a Conflict that says why not."""
-        if order.mode == terms.ON_DEMAND:
-            raise errors.Conflict('order %s is on demand: there is no term '
-                                  'to cancel or renew' % order.id)
-        if order.status != core_orders.ACTIVE:
-            raise errors.Conflict('order %s is already %s' % (order.id,
-                                                              order.status))
-
     @operation
-    def cancel(self, project_id, order_id, created_by=None, now=None):
-        """Cancel a prepaid order: refund its unused seconds (SPEC 4)."""
+    def cancel(self, project_id, order_id, idempotency_key=None,
+               created_by=None, now=None):
+        """Cancel a prepaid order: refund its unused seconds (SPEC 4).
+
+        With an idempotency_key, the same cancellation sent again answers
+        the first result, refund included.
+        """
         now = _now(now)
+        request = idempotency.Request(project_id, idempotency.CANCEL,
+                                      idempotency_key, {'order_id': order_id})
         with self.db.project_transaction(project_id, now,
                                          create=False) as book:
+            first = requests.replay(book.session, request)
+            if first is not None:
+                return _replayed(first), []
             order = self._prepaid_order(book, order_id)
             refund = posting.refund_unused(book, order, now, 'cancel',
                                            created_by)
             order.status = core_orders.CANCELLED
             book.session.flush()
             result = dict(sql_api.row_dict(order), refund=refund)
-        return result, book.events
+            requests.record(book, request, result, order.id, created_by)
+        return _fresh(result), book.events
 
     @operation
-    def renew(self, project_id, order_id, created_by=None, now=None):
+    def renew(self, project_id, order_id, term_end, idempotency_key=None,
+              created_by=None, now=None):
         """Pay the next term of a prepaid order now (SPEC 4, Renewal).
 
+        term_end is the end of the term the client renews: when it is not
+        the order's current term end (the order was renewed meanwhile, or
+        this is a second send of the same intent) nothing is paid and it
+        is a Conflict stating the current end. With an idempotency_key,
+        the same request sent again answers the first result instead.
         At the price of the product in effect at the term's end (else
         now) for the same service, region and match: what renewal_quote
         shows, through the same _renewal.
         """
         now = _now(now)
+        if not isinstance(term_end, datetime.datetime):
+            raise errors.InvalidInput('term_end', 'expected an instant')
+        request = idempotency.Request(
+            project_id, idempotency.RENEW, idempotency_key,
+            {'order_id': order_id, 'term_end': clock.instant(term_end)})
         with self.db.project_transaction(project_id, now,
                                          create=False) as book:
+            first = requests.replay(book.session, request)
+            if first is not None:
+                return _replayed(first), []
             order = self._prepaid_order(book, order_id)
+            core_orders.check_stated_term_end(order.id, order.term_end,
+                                              term_end)
             renewal = self._renewal(project_id, book.currency, order, now)
             ledger.require_funds(project_id, book.state, renewal.price,
                                  book.currency, held=held_funds(book, now))
@@ -245,87 +273,33 @@ class BillingService(object):
                                   created_by)
             book.session.flush()
             result = sql_api.row_dict(order)
-        return result, book.events
-
-    def renewal_quote(self, project_id, order_id, now=None):
-        """What renew(project_id, order_id) would charge at now.
-
-        Reads in one read-only transaction and writes nothing (SPEC 4,
-        Quotes never write): the order's checks and its price come from
-        the same _renewal that renew() uses, so the price quoted is the
-        price renew() charges as long as the price book and the order do
-        not change in between. The funds are shown, not required:
-        available is balance + credit limit - the project's live holds,
-        missing what the price exceeds it by (zero when covered).
-        """
-        now = _now(now)
-        with ck_db.session_for_read() as session:
-            account = session.get(models.Account, project_id)
-            if account is None:
-                raise errors.NotFound('account', project_id)
-            order = session.execute(sa.select(models.Order).where(
-                models.Order.id == order_id,
-                models.Order.project_id == project_id)).scalar_one_or_none()
-            if order is None:
-                raise errors.NotFound('order', order_id)
-            self._check_prepaid(order)
-            renewal = self._renewal(project_id, account.currency, order, now)
-            state = book_mod.account_state(account)
-            held = _held(session, project_id, now)
-            available = money.CONTEXT.subtract(state.available, held)
-            return {
-                'order_id': order.id, 'project_id': project_id,
-                'resource_id': order.resource_id, 'service': order.service,
-                'product_id': renewal.product.id, 'mode': order.mode,
-                'count': order.count, 'unit_price': renewal.unit_price,
-                'price': renewal.price, 'currency': account.currency,
-                'term_start': renewal.term.begin,
-                'term_end': renewal.term.end,
-                'balance': state.balance,
-                'credit_limit': state.credit_limit, 'held': held,
-                'available': available,
-                'missing': max(money.CONTEXT.subtract(renewal.price,
-                                                      available),
-                               money.ZERO),
-                'account_status': state.status,
-            }
-
-    def _renewal(self, project_id, currency, order, now):
-        """The next term of a prepaid order renewed at now, and its price.
-
-        The one rule of renew() and renewal_quote(): the product in effect
-        at the term's end for the order product's service, region and
-        match (a price change is a new product row), else the one in
-        effect now; a Conflict when there is none; its price in the
-        order's mode x count; the next term on the order's anchor day.
-        """
-        term = clock.Window(order.term_start, order.term_end)
-        product = self.db.get_product(order.product_id)
-        prices = self._price_book()
-        successor = (prices.successor(product, term.end)
-                     or prices.successor(product, now))
-        if successor is None:
-            raise errors.Conflict(
-                'no product is in effect for the renewal of order %s' %
-                order.id)
-        core_rating.check_currency(project_id, currency, successor)
-        return core_orders.renewal(successor, term, order.mode, order.count,
-                                   order.anchor_day)
-
-    def _price_book(self):
-        return pricing.PRICE_BOOKS.get(self.db)
+            requests.record(book, request, result, order.id, created_by)
+        return _fresh(result), book.events
 
     @operation
-    def set_auto_renew(self, project_id, order_id, auto_renew, now=None):
+    def set_auto_renew(self, project_id, order_id, auto_renew,
+                       idempotency_key=None, created_by=None, now=None):
+        """Turn a prepaid order's renewal at term end on or off.
+
+        With an idempotency_key, the same change sent again answers the
+        first result.
+        """
         if not isinstance(auto_renew, bool):
             raise errors.InvalidInput('auto_renew', 'must be true or false')
+        request = idempotency.Request(
+            project_id, idempotency.AUTO_RENEW, idempotency_key,
+            {'order_id': order_id, 'auto_renew': auto_renew})
         with self.db.project_transaction(project_id, _now(now),
                                          create=False) as book:
+            first = requests.replay(book.session, request)
+            if first is not None:
+                return _replayed(first), []
             order = self._prepaid_order(book, order_id)
             order.auto_renew = auto_renew
             book.session.flush()
             result = sql_api.row_dict(order)
-        return result, book.events
+            requests.record(book, request, result, order.id, created_by)
+        return _fresh(result), book.events
 
     @operation
     def change_flavor(self, project_id, order_id, new_product_id,

@@ -14,7 +14,9 @@
 """/orders: prepaid terms bought, cancelled and renewed (SPEC 4 and 5).
 
 GET /orders/{id}/renewal quotes what POST /orders/{id}/renew charges,
-through the same BillingService rule, and writes nothing.
+through the same BillingService rule, and writes nothing. Every write
+takes an optional idempotency_key: the same request sent again answers
+its first result; a renewal also names the term_end it renews.
 """
 
 import pecan
@@ -73,7 +75,8 @@ class OrdersController(rest.RestController):
         project_id = projects.resolve(project_id)
         order = _billing().buy(project_id, created_by=base.context().user_id,
                                **fields)
-        pecan.response.status = 201
+        # A replay of the same request answers the first order, 200.
+        pecan.response.status = 200 if order['replayed'] else 201
         return views.order(order)
 
     @pecan.expose('json')
@@ -82,24 +85,30 @@ class OrdersController(rest.RestController):
         fields = base.validate(schemas.ORDER_UPDATE, base.body())
         order = _owned_order(order_id, 'order:update')
         return views.order(_billing().set_auto_renew(
-            order['project_id'], order_id, fields['auto_renew']))
+            order['project_id'], order_id, fields['auto_renew'],
+            idempotency_key=fields.get('idempotency_key'),
+            created_by=base.context().user_id))
 
     @pecan.expose('json')
     @base.handled
     def post_cancel(self, order_id):
-        base.no_body()
+        # Another project's order is not found, whatever the body.
         order = _owned_order(order_id, 'order:cancel')
-        result = _billing().cancel(order['project_id'], order_id,
-                                   created_by=base.context().user_id)
+        fields = base.validate(schemas.ORDER_CANCEL, base.body())
+        result = _billing().cancel(
+            order['project_id'], order_id,
+            idempotency_key=fields.get('idempotency_key'),
+            created_by=base.context().user_id)
         return views.order(result, refund=result['refund'])
 
     @pecan.expose('json')
     @base.handled
     def post_renew(self, order_id):
-        base.no_body()
         order = _owned_order(order_id, 'order:renew')
+        fields = base.validate(schemas.ORDER_RENEW, base.body())
         return views.order(_billing().renew(
-            order['project_id'], order_id,
+            order['project_id'], order_id, fields['term_end'],
+            idempotency_key=fields.get('idempotency_key'),
             created_by=base.context().user_id))
 
     @pecan.expose('json')

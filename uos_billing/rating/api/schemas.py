@@ -117,6 +117,10 @@ ORDER_QUERY = vol.Schema({
     'resource_id': str,
 })
 
+# A client's key of an order operation: the same request sent again with
+# it is answered its first result (uos_billing.core.idempotency).
+IDEMPOTENCY_KEY = vol.All(str, vol.Length(min=1, max=200))
+
 ORDER_CREATE = vol.Schema({
     'project_id': TEXT,
     vol.Required('resource_id'): TEXT,
@@ -125,9 +129,18 @@ ORDER_CREATE = vol.Schema({
     vol.Required('mode'): one_of(terms.PREPAID_MODES),
     vol.Required('count'): integer,
     'auto_renew': flag,
+    'idempotency_key': IDEMPOTENCY_KEY,
 })
 
-ORDER_UPDATE = vol.Schema({vol.Required('auto_renew'): flag})
+ORDER_UPDATE = vol.Schema({vol.Required('auto_renew'): flag,
+                           'idempotency_key': IDEMPOTENCY_KEY})
+
+ORDER_CANCEL = vol.Schema({'idempotency_key': IDEMPOTENCY_KEY})
+
+# term_end: the end of the term the client renews (the order's current
+# one), so that the same intent sent twice renews once.
+ORDER_RENEW = vol.Schema({vol.Required('term_end'): instant,
+                          'idempotency_key': IDEMPOTENCY_KEY})
 
 HOLD_FIELD = vol.Any(str, int, None, msg='expected a string')
 

@@ -207,12 +207,14 @@ class TestOtherPaymentsRespectHolds(HoldTestCase):
     def test_renew(self):
         before = self.snapshot()
         e = self.assertRaises(errors.InsufficientFunds, self.svc.renew,
-                              'acme', self.order['id'], now=later(1))
+                              'acme', self.order['id'],
+                              self.order['term_end'], now=later(1))
         self.assertEqual((D('10'), D('0'), D('20')),
                          (e.required, e.available, e.held))
         self.assertEqual(before, self.snapshot())
         self.holds.release(self.held['id'], now=later(2))
-        self.svc.renew('acme', self.order['id'], now=later(3))
+        self.svc.renew('acme', self.order['id'], self.order['term_end'],
+                       now=later(3))
         self.assertEqual(D('10'), self.balance())
 
     def test_flavor_change_falls_back_to_on_demand(self):

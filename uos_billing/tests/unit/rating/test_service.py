@@ -212,7 +212,7 @@ class TestCancelRenew(ServiceTestCase):
 
     def test_renew_extends_from_term_end_on_the_anchor_day(self):
         order = self.svc.renew('acme', self.order['id'],
-                               now=utc(2026, 11, 20))
+                               self.order['term_end'], now=utc(2026, 11, 20))
         self.assertEqual((utc(2026, 11, 1), utc(2027, 1, 1), 1),
                          (order['term_start'], order['term_end'],
                           order['renewals']))
@@ -250,7 +250,9 @@ class TestRenewalQuote(ServiceTestCase):
 
     def renew_payment(self, now=utc(2026, 11, 20)):
         """Renew at now; (order, its renewal's ledger entry)."""
-        order = self.svc.renew('acme', self.oid, now=now)
+        order = self.svc.renew('acme', self.oid,
+                               self.db.get_order_row(self.oid)['term_end'],
+                               now=now)
         entry = self.db.list_ledger('acme')[-1]
         self.assertEqual(('order_payment',
                           'order_payment:%s:%d' % (self.oid,
@@ -331,13 +333,15 @@ class TestRenewalQuote(ServiceTestCase):
         # Mar 31 (SPEC 4, Prepaid term), the one after that on Apr 30.
         order = self.svc.buy('acme', 'vm-2', 'instance', 'large', 'monthly',
                              1, now=utc(2026, 1, 31))
-        self.svc.renew('acme', order['id'], now=utc(2026, 2, 1))
+        self.svc.renew('acme', order['id'], order['term_end'],
+                       now=utc(2026, 2, 1))
         quote = self.svc.renewal_quote('acme', order['id'],
                                        now=utc(2026, 2, 2))
         self.assertEqual((D('25.5'), utc(2026, 3, 31), utc(2026, 4, 30)),
                          (quote['price'], quote['term_start'],
                           quote['term_end']))
-        renewed = self.svc.renew('acme', order['id'], now=utc(2026, 2, 2))
+        renewed = self.svc.renew('acme', order['id'], quote['term_start'],
+                                 now=utc(2026, 2, 2))
         self.assertEqual(quote['term_end'], renewed['term_end'])
         # Two years at 250.25, from Jan 31 2026 to Jan 31 2028, then 2030.
         yearly = self.svc.buy('acme', 'vm-3', 'instance', 'large', 'yearly',
@@ -348,7 +352,8 @@ class TestRenewalQuote(ServiceTestCase):
                           utc(2030, 1, 31)),
                          (quote['price'], quote['unit_price'],
                           quote['term_start'], quote['term_end']))
-        renewed = self.svc.renew('acme', yearly['id'], now=utc(2026, 6, 1))
+        renewed = self.svc.renew('acme', yearly['id'], yearly['term_end'],
+                                 now=utc(2026, 6, 1))
         self.assertEqual(quote['term_end'], renewed['term_end'])
         self.assertEqual(D('-500.5'),
                          self.db.list_ledger('acme')[-1]['amount'])
@@ -364,7 +369,8 @@ class TestRenewalQuote(ServiceTestCase):
         # Not the ledger, not the order, not the account (its revision,
         # which rating processes read, included).
         self.assertEqual(before, self.snapshot())
-        self.assertEqual(self.order, self.db.list_orders('acme')[0])
+        self.assertEqual(self.order,
+                         dict(self.db.list_orders('acme')[0], replayed=False))
 
     def test_funds_are_shown_and_renew_misses_the_same_amount(self):
         # 90 - 75 = 15 left, the renewal costs 20 after a price change.
@@ -380,7 +386,8 @@ class TestRenewalQuote(ServiceTestCase):
                           quote['price'], quote['missing']))
         before = self.snapshot()
         e = self.assertRaises(errors.InsufficientFunds, self.svc.renew,
-                              'acme', self.oid, now=utc(2026, 11, 20))
+                              'acme', self.oid, utc(2026, 12, 1),
+                              now=utc(2026, 11, 20))
         self.assertEqual((quote['price'], quote['available'],
                           quote['missing']),
                          (e.required, e.available, e.missing))
@@ -407,7 +414,7 @@ class TestRenewalQuote(ServiceTestCase):
         quoted = self.assertRaises(exc_class, self.svc.renewal_quote,
                                    project, order_id, now=now)
         renewed = self.assertRaises(exc_class, self.svc.renew, project,
-                                    order_id, now=now)
+                                    order_id, utc(2026, 12, 1), now=now)
         self.assertEqual(str(renewed), str(quoted))
         self.assertEqual(before, self.snapshot(project))
         return quoted
@@ -471,7 +478,8 @@ class TestFlavorChange(ServiceTestCase):
                          self.balance())
 
     def test_after_a_renewal_paid_ahead_the_next_term_is_priced_whole(self):
-        self.svc.renew('acme', self.order['id'], now=utc(2026, 11, 15))
+        self.svc.renew('acme', self.order['id'], self.order['term_end'],
+                       now=utc(2026, 11, 15))
         result = self.svc.change_flavor('acme', self.order['id'], 'medium',
                                         now=utc(2026, 12, 1))
         # Dec 1 to Jan 1 is a whole term still to come: all of 10.00 back,

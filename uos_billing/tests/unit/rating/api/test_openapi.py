@@ -45,7 +45,7 @@ DESCRIPTION = os.path.normpath(os.path.join(
     HERE, '..', '..', '..', '..', '..', 'doc', 'api', 'billing.yaml'))
 METHODS = ('get', 'put', 'post', 'delete', 'patch')
 TABLES = ('billing_product', 'billing_account', 'billing_ledger',
-          'billing_order', 'billing_hold')
+          'billing_order', 'billing_hold', 'billing_request')
 SQLITE_ONLY = [('sqlite', {'backend': 'sqlite'})]
 
 
@@ -198,10 +198,11 @@ class TestDescription(base.APITestCase):
         c('GET', '/accounts/{project_id}', '/accounts/p1')
         c('GET', '/accounts/{project_id}', '/accounts/nobody', status=404)
 
-        order = c('POST', '/orders', body={
-            'project_id': 'p1', 'resource_id': 'vm-1', 'service': 'instance',
-            'product_id': pid, 'mode': 'monthly', 'count': 1,
-            'auto_renew': False}, status=201)
+        buy = {'project_id': 'p1', 'resource_id': 'vm-1',
+               'service': 'instance', 'product_id': pid, 'mode': 'monthly',
+               'count': 1, 'auto_renew': False, 'idempotency_key': 'b1'}
+        order = c('POST', '/orders', body=buy, status=201)
+        self.assertEqual(order, c('POST', '/orders', body=buy, status=200))
         c('POST', '/orders', body={
             'project_id': 'p1', 'resource_id': 'vm-2', 'service': 'instance',
             'product_id': pid, 'mode': 'yearly', 'count': 2}, status=402)
@@ -212,10 +213,14 @@ class TestDescription(base.APITestCase):
         c('PUT', '/orders/{order_id}', '/orders/' + oid,
           {'auto_renew': True})
         c('GET', '/orders/{order_id}/renewal', '/orders/%s/renewal' % oid)
-        c('POST', '/orders/{order_id}/renew', '/orders/%s/renew' % oid)
+        c('POST', '/orders/{order_id}/renew', '/orders/%s/renew' % oid,
+          {'term_end': order['term_end'], 'idempotency_key': 'r1'})
+        c('POST', '/orders/{order_id}/renew', '/orders/%s/renew' % oid,
+          {'term_end': order['term_end']}, status=409)
         c('GET', '/orders/{order_id}/renewal', '/orders/nope/renewal',
           status=404)
-        c('POST', '/orders/{order_id}/cancel', '/orders/%s/cancel' % oid)
+        c('POST', '/orders/{order_id}/cancel', '/orders/%s/cancel' % oid,
+          {'idempotency_key': 'c1'})
         c('POST', '/orders/{order_id}/cancel', '/orders/%s/cancel' % oid,
           status=409)
         c('GET', '/orders/{order_id}/renewal', '/orders/%s/renewal' % oid,

@@ -46,6 +46,16 @@ class TestRenewalQuote(base.APITestCase):
             'count': 2}, status=201)
         self.path = '/orders/%s/renewal' % self.order['id']
 
+    def renew(self):
+        """POST .../renew of the term the order was bought with."""
+        return self.call('POST', '/orders/%s/renew' % self.order['id'],
+                         {'term_end': self.order['term_end']})
+
+    def renewed(self):
+        answer = self.renew()
+        self.assertEqual(200, answer.status, answer.text)
+        return answer.json
+
     def test_quote_then_renew_at_the_quoted_price(self):
         quote = self.ok('GET', self.path)
         self.assertEqual({
@@ -59,7 +69,7 @@ class TestRenewalQuote(base.APITestCase):
             'balance': '80.0000000000', 'credit_limit': '0.0000000000',
             'held': '0.0000000000', 'available': '80.0000000000',
             'missing': '0.0000000000', 'account_status': 'active'}, quote)
-        renewed = self.ok('POST', '/orders/%s/renew' % self.order['id'])
+        renewed = self.renewed()
         self.assertEqual(quote['term_end'], renewed['term_end'])
         payment = self.ok('GET', '/accounts/p1/transactions'
                           '?kind=order_payment')['transactions'][-1]
@@ -82,7 +92,7 @@ class TestRenewalQuote(base.APITestCase):
         order = self.ok('GET', '/orders/%s' % self.order['id'])
         self.assertEqual('10.0000000000', order['unit_price'])
 
-        renewed = self.ok('POST', '/orders/%s/renew' % self.order['id'])
+        renewed = self.renewed()
         self.assertEqual((successor['id'], '12.3400000000',
                           quote['term_end']),
                          (renewed['product_id'], renewed['unit_price'],
@@ -108,7 +118,7 @@ class TestRenewalQuote(base.APITestCase):
                           '10.0000000000'),
                          (quote['available'], quote['price'],
                           quote['missing']))
-        refused = self.call('POST', '/orders/%s/renew' % self.order['id'])
+        refused = self.renew()
         self.assertEqual(402, refused.status)
         self.assertEqual('10.0000000000', refused.json['error']['missing'])
 
@@ -118,7 +128,7 @@ class TestRenewalQuote(base.APITestCase):
                          (unknown.status, unknown.json['error']['message']))
         self.ok('POST', '/orders/%s/cancel' % self.order['id'])
         quoted = self.call('GET', self.path)
-        renewed = self.call('POST', '/orders/%s/renew' % self.order['id'])
+        renewed = self.renew()
         self.assertEqual((409, 409), (quoted.status, renewed.status))
         self.assertEqual('order %s is already cancelled' % self.order['id'],
                          quoted.json['error']['message'])
@@ -130,7 +140,7 @@ class TestRenewalQuote(base.APITestCase):
         # Nothing in effect when the term ends, nor any more today.
         timeutils.set_time_override(NOW + datetime.timedelta(days=20))
         quoted = self.call('GET', self.path)
-        renewed = self.call('POST', '/orders/%s/renew' % self.order['id'])
+        renewed = self.renew()
         self.assertEqual((409, 'no product is in effect for the renewal of '
                           'order %s' % self.order['id']),
                          (quoted.status, quoted.json['error']['message']))
