@@ -72,24 +72,28 @@ class BalanceIndexTests(base.TestCase):
     @helpers.create_mocks({api: ['account_get', 'transaction_list',
                                  'transaction_list_all']})
     def test_ledger_filters_and_next_page_keep_them(self, _now):
+        # The API's transaction ids are uuids: the marker of the next page
+        # is the last entry's.
         project = self.tenant.id
+        last, shown = ('5f0c1d2e-3a4b-4c5d-8e6f-7a8b9c0d1e2f',
+                       '7e6d5c4b-3a29-4187-9f6e-5d4c3b2a1908')
         self._account()
         self.mock_transaction_list.return_value = (
-            [fixtures.transaction(7, project, kind='refund',
+            [fixtures.transaction(shown, project, kind='refund',
                                   amount='4.0000000000')], True)
         self.mock_transaction_list_all.return_value = []
 
         res = self.client.get(INDEX_URL, {
             'kind': 'refund', 'begin': '2026-11-01', 'end': '2026-11-15',
-            'marker': '5'})
+            'marker': last})
 
         self.mock_transaction_list.assert_called_once_with(
-            helpers.IsHttpRequest(), project, marker='5', kind='refund',
+            helpers.IsHttpRequest(), project, marker=last, kind='refund',
             begin='2026-11-01T00:00:00+00:00',
             end='2026-11-16T00:00:00+00:00')
         self.assertContains(
             res, 'kind=refund&amp;begin=2026-11-01&amp;end=2026-11-15&amp;'
-            'marker=7')
+            'marker=' + shown)
 
     @helpers.create_mocks({api: ['account_get', 'transaction_list',
                                  'transaction_list_all']})

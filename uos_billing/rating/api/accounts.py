@@ -13,6 +13,8 @@
 #    under the License.
 """/accounts: balances, recharges, ledgers and statements (SPEC 5)."""
 
+import uuid
+
 import pecan
 from pecan import rest
 
@@ -106,8 +108,9 @@ class AccountsController(rest.RestController):
 
 
 def _entry_id(marker):
+    """A transaction id, the uuid of a ledger entry, in its usual form."""
     try:
-        return int(marker)
+        return str(uuid.UUID(marker))
     except ValueError:
-        raise errors.InvalidInput('marker', 'a transaction id is an '
-                                            'integer, got %r' % marker)
+        raise errors.InvalidInput('marker', 'a transaction id is a uuid, '
+                                            'got %r' % marker)

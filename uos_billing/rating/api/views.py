@@ -83,7 +83,9 @@ def account(row, **extra):
 
 
 def transaction(row):
-    return shaped(row, TRANSACTION)
+    # The entry's uuid is its id: the integer id (the order of the
+    # entries) would tell members how many entries the cloud makes.
+    return shaped(dict(row, id=row['uuid']), TRANSACTION)
 
 
 def order(row, **extra):

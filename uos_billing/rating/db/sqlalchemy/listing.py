@@ -42,12 +42,18 @@ def row_dict(row):
     return out
 
 
-def _page(session, query, model, sort_keys, limit, marker, marker_key):
-    """One page of query after the row whose marker_key is marker."""
+def _page(session, query, model, sort_keys, limit, marker, marker_key,
+          marker_scope=()):
+    """One page of query after the row whose marker_key is marker.
+
+    marker_scope: criteria the marker row must meet too (a project's own
+    rows): any other is unknown, as far as the caller knows.
+    """
     marker_row = None
     if marker is not None:
         marker_row = session.query(model).filter(
-            getattr(model, marker_key) == marker).one_or_none()
+            getattr(model, marker_key) == marker,
+            *marker_scope).one_or_none()
         if marker_row is None:
             raise errors.InvalidInput('marker', 'no %s %s to page from' % (
                 model.__tablename__[len('billing_'):], marker))
@@ -114,7 +120,11 @@ class Listings(object):
 
     def list_transactions(self, project_id, limit, marker=None, kind=None,
                           begin=None, end=None):
-        """A project's ledger entries, oldest first (begin, end: created)."""
+        """A project's ledger entries, oldest first (begin, end: created).
+
+        marker is the uuid of one of the project's entries; the page is
+        ordered by the internal id.
+        """
         model = models.LedgerEntry
 
         def read(session):
@@ -126,7 +136,8 @@ class Listings(object):
                 query = query.filter(model.created_at >= _naive(begin))
             if end is not None:
                 query = query.filter(model.created_at < _naive(end))
-            return _page(session, query, model, ['id'], limit, marker, 'id')
+            return _page(session, query, model, ['id'], limit, marker,
+                         'uuid', [model.project_id == project_id])
         return self._read(read)
 
     def list_orders_page(self, limit, marker=None, project_id=None,

@@ -149,7 +149,7 @@ ACCOUNT = {
 }
 
 TRANSACTION = {
-    'id': 7,
+    'id': '6c1e9d2a-4b7f-4e3a-9a1c-5d8e7f6a0b41',
     'project_id': 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
     'kind': 'recharge',
     'amount': '100.00',

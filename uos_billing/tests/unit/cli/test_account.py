@@ -135,7 +135,7 @@ class TestRecharge(fakes.CommandTestCase):
 
     def test_recharge(self):
         self.assertEqual({
-            'ID': 7, 'Project ID': PROJECT, 'Kind': 'recharge',
+            'ID': TRANSACTION['id'], 'Project ID': PROJECT, 'Kind': 'recharge',
             'Amount': '100.00', 'Balance After': '187.50', 'Order ID': None,
             'Period Begin': None, 'Period End': None,
             'Idempotency Key': 'pay-2026-11-0042',
@@ -214,10 +214,29 @@ class TestStatement(fakes.CommandTestCase):
                                            [PROJECT, '--month', month]))
 
 
+CHARGE_ID = '0b9c8d7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e'
+
+
 class TestListTransaction(fakes.CommandTestCase):
 
+    def test_pages_follow_the_uuid_markers(self):
+        first, second = TRANSACTION, dict(TRANSACTION, id=CHARGE_ID)
+        path = BASE + '/accounts/%s/transactions' % PROJECT
+        columns, rows = self.take(
+            transaction.ListTransaction,
+            [PROJECT, '--marker', '0f0e0d0c-0b0a-4908-8706-050403020100'],
+            response(200, {'transactions': [first], 'links': [{
+                'rel': 'next', 'href': path + '?marker=' + first['id']}]}),
+            response(200, {'transactions': [second], 'links': []}))
+        self.assertCalls(
+            ('GET', path + '?marker=0f0e0d0c-0b0a-4908-8706-050403020100',
+             None),
+            ('GET', path + '?marker=' + first['id'], None))
+        self.assertEqual([first['id'], CHARGE_ID], [row[0] for row in rows])
+
     def test_list(self):
-        charge = dict(TRANSACTION, id=8, kind='charge', amount='-2.40',
+        charge = dict(TRANSACTION, id=CHARGE_ID, kind='charge',
+                      amount='-2.40',
                       balance_after='185.10', idempotency_key=None,
                       period_begin='2026-11-15T09:00:00+00:00',
                       period_end='2026-11-15T10:00:00+00:00',
@@ -234,7 +253,7 @@ class TestListTransaction(fakes.CommandTestCase):
         self.assertEqual(('ID', 'Kind', 'Amount', 'Balance After', 'Order ID',
                           'Period Begin', 'Period End', 'Created At', 'Note'),
                          columns)
-        self.assertEqual([(8, 'charge', '-2.40', '185.10', None,
+        self.assertEqual([(CHARGE_ID, 'charge', '-2.40', '185.10', None,
                            '2026-11-15T09:00:00+00:00',
                            '2026-11-15T10:00:00+00:00',
                            '2026-11-15T09:30:00+00:00', None)], rows)
