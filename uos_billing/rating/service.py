@@ -22,8 +22,6 @@ import datetime
 import functools
 
 from cloudkitty import db as ck_db
-from oslo_db import api as oslo_db_api
-from oslo_db import exception as db_exc
 from oslo_utils import timeutils
 from oslo_utils import uuidutils
 
@@ -41,6 +39,7 @@ from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
 from uos_billing.rating.db.sqlalchemy import requests
+from uos_billing.rating.db.sqlalchemy import retry
 from uos_billing.rating import funds
 from uos_billing.rating import notifier
 from uos_billing.rating import owners
@@ -56,15 +55,14 @@ def _now(now):
 held_funds = funds.held_funds
 
 
-def _is_race(exc):
-    return isinstance(exc, db_exc.DBDuplicateEntry)
-
-
 def operation(func):
-    """Retry on a lost race, then send the notifications of the commit."""
-    retried = oslo_db_api.wrap_db_retry(
-        max_retries=5, retry_on_deadlock=True,
-        exception_checker=_is_race)(func)
+    """Retry on a lost race, then send the notifications of the commit.
+
+    A lost race is a deadlock, a concurrent insert of the same unique row
+    (a key, an account) or, on SQLite, a locked database; the SQLite file
+    still locked after the retries is a ServiceUnavailable (HTTP 503).
+    """
+    retried = retry.transaction(races=True)(func)
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):

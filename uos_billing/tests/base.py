@@ -53,16 +53,21 @@ class Database(fixtures.Fixture):
     only when the server is missing, with oslo.db's message naming it.
     """
 
-    def __init__(self, conf, backend, core_tables=False, revision='head'):
+    def __init__(self, conf, backend, core_tables=False, revision='head',
+                 url=None):
         super().__init__()
         self.conf = conf
         self.backend = backend
         self.core_tables = core_tables
         # The billing migration the tables are upgraded to.
         self.revision = revision
+        # A database of the caller's (a SQLite file) instead of one made.
+        self.url = url
 
     def _setUp(self):
-        if self.backend == 'sqlite':
+        if self.url is not None:
+            pass
+        elif self.backend == 'sqlite':
             self.url = 'sqlite://'
         else:
             server = provision.Backend.backend_for_database_type(

@@ -26,7 +26,6 @@ import typing
 
 from cloudkitty import db
 from oslo_config import cfg
-from oslo_db import api as oslo_db_api
 from oslo_utils import timeutils
 import sqlalchemy as sa
 
@@ -44,6 +43,7 @@ from uos_billing.rating.db.sqlalchemy import catalog
 from uos_billing.rating.db.sqlalchemy import listing
 from uos_billing.rating.db.sqlalchemy import migration
 from uos_billing.rating.db.sqlalchemy import models
+from uos_billing.rating.db.sqlalchemy import retry
 
 CONF = cfg.CONF
 
@@ -135,7 +135,7 @@ class BillingDB(listing.Listings, catalog.Catalog):
             raise errors.NotFound('product', product_id)
         return product_from_row(row)
 
-    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+    @retry.transaction()
     def create_product(self, product, created_by=None, description=None,
                        now=None):
         """Insert a core Product, refusing an ambiguous one (Conflict)."""
@@ -147,7 +147,7 @@ class BillingDB(listing.Listings, catalog.Catalog):
                                  now)
         return product
 
-    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+    @retry.transaction()
     def end_product(self, product_id, at, now=None):
         """End a product at instant at (price changes are new rows)."""
         at = clock.instant(at)

@@ -21,7 +21,6 @@ reload their cached price book.
 import json
 
 from cloudkitty import db
-from oslo_db import api as oslo_db_api
 import sqlalchemy as sa
 
 from uos_billing.core import catalog
@@ -30,6 +29,7 @@ from uos_billing.core import errors
 from uos_billing.core import pricebook
 from uos_billing.rating.db.sqlalchemy import listing
 from uos_billing.rating.db.sqlalchemy import models
+from uos_billing.rating.db.sqlalchemy import retry
 
 UNSET = object()
 
@@ -50,7 +50,7 @@ class Catalog(object):
             raise errors.NotFound('product', product_id)
         return row
 
-    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+    @retry.transaction()
     def edit_product(self, product_id, now, name=None, description=UNSET,
                      effective_to=UNSET):
         """Rename, describe or (re)set the end of a product in place.
@@ -85,7 +85,7 @@ class Catalog(object):
             session.flush()
             return listing.row_dict(row)
 
-    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+    @retry.transaction()
     def change_prices(self, product_id, prices, at, successor_id, now,
                       created_by=None):
         """End a product at at and insert its successor with new prices."""
@@ -103,7 +103,7 @@ class Catalog(object):
             session.flush()
             return listing.row_dict(new_row)
 
-    @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True)
+    @retry.transaction()
     def delete_product(self, product_id):
         """Delete a product nothing refers to (Conflict otherwise)."""
         with db.session_for_write() as session:
