@@ -11,9 +11,16 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
-"""``openstack rating order list|show|create|set|cancel|renew|renewal``."""
+"""``openstack rating order list|show|create|set|cancel|renew|renewal``.
+
+Every command that pays, refunds or changes an order sends an idempotency
+key (``--idempotency-key``, else one drawn for the invocation): a request
+the client sends again (keystoneauth's retries) is then done once.
+"""
 
 from osc_lib.command import command
+from osc_lib import exceptions
+from oslo_utils import uuidutils
 
 from uos_billing.cli import client
 from uos_billing.cli import common
@@ -53,6 +60,19 @@ class ListOrder(listing.ListCommand):
                 'resource_id': parsed_args.resource_id}
 
 
+def add_idempotency_key(parser, what):
+    parser.add_argument(
+        '--idempotency-key', metavar='<key>',
+        help='A key of your own for this %s: sent again with the same key '
+             '(e.g. after a lost answer), it is done once and its first '
+             'result is shown (default: a new key for each command)' % what)
+
+
+def idempotency_key(parsed_args):
+    """The key given, else one for this invocation only."""
+    return parsed_args.idempotency_key or 'cli-' + uuidutils.generate_uuid()
+
+
 class _OrderCommand(command.ShowOne):
     """A command on one order, named by its ID."""
 
@@ -66,10 +86,22 @@ class _OrderAction(_OrderCommand):
     """POST /orders/{id}/<action>, showing the order answered."""
 
     action = None
+    # What the action is called in the help of --idempotency-key.
+    what = None
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        add_idempotency_key(parser, self.what)
+        return parser
+
+    def body(self, billing, parsed_args):
+        return {'idempotency_key': idempotency_key(parsed_args)}
 
     def take_action(self, parsed_args):
-        order = client.get_client(self).post(
-            common.path('orders', parsed_args.order, self.action))
+        billing = client.get_client(self)
+        order = billing.post(
+            common.path('orders', parsed_args.order, self.action),
+            self.body(billing, parsed_args))
         return common.ORDER.show(order)
 
 
@@ -122,6 +154,7 @@ class CreateOrder(command.ShowOne):
         renew.add_argument(
             '--no-auto-renew', dest='auto_renew', action='store_false',
             help='Let the term expire when it ends (default)')
+        add_idempotency_key(parser, 'purchase')
         return parser
 
     def take_action(self, parsed_args):
@@ -130,7 +163,8 @@ class CreateOrder(command.ShowOne):
                 'product_id': parsed_args.product,
                 'mode': parsed_args.mode,
                 'count': parsed_args.count,
-                'auto_renew': parsed_args.auto_renew}
+                'auto_renew': parsed_args.auto_renew,
+                'idempotency_key': idempotency_key(parsed_args)}
         if parsed_args.project is not None:
             body['project_id'] = parsed_args.project
         order = client.get_client(self).post('/orders', body)
@@ -150,12 +184,14 @@ class SetOrder(_OrderCommand):
         renew.add_argument(
             '--no-auto-renew', dest='auto_renew', action='store_false',
             help='Let the term expire when it ends')
+        add_idempotency_key(parser, 'change')
         return parser
 
     def take_action(self, parsed_args):
         order = client.get_client(self).put(
             common.path('orders', parsed_args.order),
-            {'auto_renew': parsed_args.auto_renew})
+            {'auto_renew': parsed_args.auto_renew,
+             'idempotency_key': idempotency_key(parsed_args)})
         return common.ORDER.show(order)
 
 
@@ -167,12 +203,39 @@ class CancelOrder(_OrderAction):
     """
 
     action = 'cancel'
+    what = 'cancellation'
 
 
 class RenewOrder(_OrderAction):
-    """Pay the next term of a prepaid order now, from the account."""
+    """Pay the next term of a prepaid order now, from the account.
+
+    The renewal applies to the term that ends at --term-end: when the
+    order's term ends at another instant (it was renewed meanwhile), nothing
+    is paid and the API says when the current term ends.
+    """
 
     action = 'renew'
+    what = 'renewal'
+
+    def get_parser(self, prog_name):
+        parser = super().get_parser(prog_name)
+        parser.add_argument(
+            '--term-end', metavar='<instant>', type=common.instant,
+            help='End of the term to renew, ISO 8601 (default: the end of '
+                 'the order\'s current term, read before renewing)')
+        return parser
+
+    def body(self, billing, parsed_args):
+        term_end = parsed_args.term_end
+        if term_end is None:
+            # Read once: a retry of this renewal states the same end.
+            order = billing.get(common.path('orders', parsed_args.order))
+            term_end = order.get('term_end')
+            if term_end is None:
+                raise exceptions.CommandError(
+                    'order %s has no term to renew (mode %s)' % (
+                        parsed_args.order, order.get('mode')))
+        return dict(super().body(billing, parsed_args), term_end=term_end)
 
 
 class ShowOrderRenewal(_OrderCommand):

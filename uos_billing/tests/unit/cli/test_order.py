@@ -13,6 +13,7 @@
 #    under the License.
 """openstack rating order list|show|create|set|cancel|renew|renewal."""
 
+import fixtures
 from osc_lib import exceptions
 
 from uos_billing.cli import order
@@ -24,6 +25,19 @@ OID = ORDER['id']
 PID = fakes.PRODUCT['id']
 PROJECT = ORDER['project_id']
 response = fakes.response
+
+# The key drawn for an invocation without --idempotency-key.
+DRAWN = 'cli-8d1f0c62-3b4e-4f5a-9c6d-7e8f9a0b1c2d'
+
+
+class OrderCommandTestCase(fakes.CommandTestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.drawn = self.useFixture(fixtures.MockPatch(
+            'oslo_utils.uuidutils.generate_uuid',
+            side_effect=lambda: DRAWN[len('cli-'):])).mock
+
 
 SHOW = {
     'ID': OID, 'Project ID': PROJECT, 'Resource ID': 'vm-1',
@@ -74,7 +88,7 @@ class TestShowOrder(fakes.CommandTestCase):
         self.assertCalls(('GET', BASE + '/orders/' + OID, None))
 
 
-class TestCreateOrder(fakes.CommandTestCase):
+class TestCreateOrder(OrderCommandTestCase):
 
     def test_create(self):
         values = dict(zip(*self.take(
@@ -86,7 +100,7 @@ class TestCreateOrder(fakes.CommandTestCase):
         self.assertCalls(('POST', BASE + '/orders', {
             'project_id': PROJECT, 'resource_id': 'vm-1',
             'service': 'instance', 'product_id': PID, 'mode': 'monthly',
-            'count': 3, 'auto_renew': True}))
+            'count': 3, 'auto_renew': True, 'idempotency_key': DRAWN}))
         self.assertEqual('10.00', values['Unit Price'])
         self.assertNotIn('Refund', values)
 
@@ -97,7 +111,28 @@ class TestCreateOrder(fakes.CommandTestCase):
                   response(201, ORDER))
         self.assertCalls(('POST', BASE + '/orders', {
             'resource_id': 'vm-1', 'service': 'instance', 'product_id': PID,
-            'mode': 'yearly', 'count': 1, 'auto_renew': False}))
+            'mode': 'yearly', 'count': 1, 'auto_renew': False,
+            'idempotency_key': DRAWN}))
+
+    def test_a_key_of_your_own(self):
+        self.take(order.CreateOrder,
+                  ['--resource-id', 'vm-1', '--service', 'instance',
+                   '--product', PID, '--mode', 'monthly',
+                   '--idempotency-key', 'buy-vm-1'],
+                  response(200, ORDER))
+        self.assertEqual('buy-vm-1',
+                         self.http.calls[0][2]['idempotency_key'])
+        self.drawn.assert_not_called()
+
+    def test_each_invocation_draws_its_own_key(self):
+        argv = ['--resource-id', 'vm-1', '--service', 'instance',
+                '--product', PID, '--mode', 'monthly']
+        self.drawn.side_effect = ['k-1', 'k-2']
+        self.take(order.CreateOrder, argv, response(201, ORDER))
+        self.take(order.CreateOrder, argv, response(201, ORDER))
+        self.assertEqual(['cli-k-1', 'cli-k-2'],
+                         [body['idempotency_key']
+                          for _m, _u, body in self.http.calls])
 
     def test_bad_arguments(self):
         self.assertIn('the following arguments are required: --resource-id, '
@@ -126,7 +161,7 @@ class TestCreateOrder(fakes.CommandTestCase):
                          'EUR (HTTP 402)', str(e))
 
 
-class TestSetOrder(fakes.CommandTestCase):
+class TestSetOrder(OrderCommandTestCase):
 
     def test_auto_renew_on_and_off(self):
         self.take(order.SetOrder, [OID, '--auto-renew'],
@@ -134,22 +169,32 @@ class TestSetOrder(fakes.CommandTestCase):
         self.take(order.SetOrder, [OID, '--no-auto-renew'],
                   response(200, ORDER))
         self.assertCalls(
-            ('PUT', BASE + '/orders/' + OID, {'auto_renew': True}),
-            ('PUT', BASE + '/orders/' + OID, {'auto_renew': False}))
+            ('PUT', BASE + '/orders/' + OID,
+             {'auto_renew': True, 'idempotency_key': DRAWN}),
+            ('PUT', BASE + '/orders/' + OID,
+             {'auto_renew': False, 'idempotency_key': DRAWN}))
+
+    def test_a_key_of_your_own(self):
+        self.take(order.SetOrder, [OID, '--auto-renew', '--idempotency-key',
+                                   'auto-1'],
+                  response(200, dict(ORDER, auto_renew=True)))
+        self.assertCalls(('PUT', BASE + '/orders/' + OID,
+                          {'auto_renew': True, 'idempotency_key': 'auto-1'}))
 
     def test_one_of_them_is_required(self):
         self.assertIn('one of the arguments --auto-renew --no-auto-renew is '
                       'required', self.parse_error(order.SetOrder, [OID]))
 
 
-class TestCancelRenewOrder(fakes.CommandTestCase):
+class TestCancelRenewOrder(OrderCommandTestCase):
 
     def test_cancel_shows_the_refund(self):
         cancelled = dict(ORDER, status='cancelled', refund='6.67',
                          closed_at='2026-11-25T00:00:00+00:00')
         shown = self.output_json(order.CancelOrder, [OID],
                                  response(200, cancelled))
-        self.assertCalls(('POST', BASE + '/orders/%s/cancel' % OID, None))
+        self.assertCalls(('POST', BASE + '/orders/%s/cancel' % OID,
+                          {'idempotency_key': DRAWN}))
         self.assertEqual('6.67', shown['Refund'])
         self.assertEqual('cancelled', shown['Status'])
 
@@ -159,15 +204,62 @@ class TestCancelRenewOrder(fakes.CommandTestCase):
         e = self.assertRaises(exceptions.CommandError, cmd.take_action, args)
         self.assertEqual('order %s is cancelled (HTTP 409)' % OID, str(e))
 
-    def test_renew(self):
+    def test_cancel_with_a_key_of_your_own(self):
+        self.take(order.CancelOrder, [OID, '--idempotency-key', 'c-1'],
+                  response(200, dict(ORDER, status='cancelled')))
+        self.assertCalls(('POST', BASE + '/orders/%s/cancel' % OID,
+                          {'idempotency_key': 'c-1'}))
+
+    def test_renew_states_the_current_term_end_read_once(self):
         renewed = dict(ORDER, renewals=1,
                        term_end='2027-01-15T00:00:00+00:00')
         shown = self.output_json(order.RenewOrder, [OID],
+                                 response(200, ORDER),
                                  response(200, renewed))
-        self.assertCalls(('POST', BASE + '/orders/%s/renew' % OID, None))
+        self.assertCalls(
+            ('GET', BASE + '/orders/' + OID, None),
+            ('POST', BASE + '/orders/%s/renew' % OID,
+             {'idempotency_key': DRAWN,
+              'term_end': '2026-12-15T00:00:00+00:00'}))
         self.assertEqual(('2027-01-15T00:00:00+00:00', 1),
                          (shown['Term End'], shown['Renewals']))
         self.assertNotIn('Refund', shown)
+
+    def test_renew_a_stated_term_end_with_a_key(self):
+        self.take(order.RenewOrder,
+                  [OID, '--term-end', '2026-12-15T01:00:00+01:00',
+                   '--idempotency-key', 'r-1'],
+                  response(200, ORDER))
+        self.assertCalls(
+            ('POST', BASE + '/orders/%s/renew' % OID,
+             {'idempotency_key': 'r-1',
+              'term_end': '2026-12-15T00:00:00+00:00'}))
+
+    def test_renew_a_term_that_ended_meanwhile(self):
+        message = ('order %s: term_end 2026-12-15T00:00:00+00:00 is not the '
+                   'end of its current term, which ends at '
+                   '2027-01-15T00:00:00+00:00 (was it renewed meanwhile?); '
+                   'renew with term_end 2027-01-15T00:00:00+00:00 to extend '
+                   'it' % OID)
+        self.http.queue(fakes.error(409, message))
+        cmd, args = self.parse(order.RenewOrder,
+                               [OID, '--term-end', '2026-12-15'])
+        e = self.assertRaises(exceptions.CommandError, cmd.take_action, args)
+        self.assertEqual(message + ' (HTTP 409)', str(e))
+
+    def test_an_on_demand_order_has_no_term_to_renew(self):
+        self.http.queue(response(200, dict(ORDER, mode='on_demand',
+                                           term_end=None)))
+        cmd, args = self.parse(order.RenewOrder, [OID])
+        e = self.assertRaises(exceptions.CommandError, cmd.take_action, args)
+        self.assertEqual('order %s has no term to renew (mode on_demand)' %
+                         OID, str(e))
+        self.assertEqual(1, len(self.http.calls))
+
+    def test_bad_term_end(self):
+        self.assertIn("argument --term-end: 'soon' is not an ISO 8601 date",
+                      self.parse_error(order.RenewOrder,
+                                       [OID, '--term-end', 'soon']))
 
 
 RENEWAL = {
