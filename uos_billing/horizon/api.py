@@ -266,12 +266,20 @@ def order_get(request, order_id):
     return _one(call(request, 'GET', _path('/orders/%s', order_id)))
 
 
+def _with_key(body, idempotency_key):
+    """body, with the idempotency key of a form when it has one."""
+    if idempotency_key:
+        body['idempotency_key'] = idempotency_key
+    return body
+
+
 def order_create(request, resource_id, product_id, mode, count,
-                 auto_renew=False, service=INSTANCE_SERVICE):
-    return _one(call(request, 'POST', '/orders', body={
+                 auto_renew=False, service=INSTANCE_SERVICE,
+                 idempotency_key=None):
+    return _one(call(request, 'POST', '/orders', body=_with_key({
         'resource_id': resource_id, 'service': service,
         'product_id': product_id, 'mode': mode, 'count': count,
-        'auto_renew': bool(auto_renew)}))
+        'auto_renew': bool(auto_renew)}, idempotency_key)))
 
 
 def order_set_auto_renew(request, order_id, auto_renew):
@@ -279,8 +287,9 @@ def order_set_auto_renew(request, order_id, auto_renew):
                      body={'auto_renew': bool(auto_renew)}))
 
 
-def order_cancel(request, order_id):
-    return _one(call(request, 'POST', _path('/orders/%s/cancel', order_id)))
+def order_cancel(request, order_id, idempotency_key=None):
+    return _one(call(request, 'POST', _path('/orders/%s/cancel', order_id),
+                     body=_with_key({}, idempotency_key)))
 
 
 def order_renewal(request, order_id):
@@ -292,8 +301,15 @@ def order_renewal(request, order_id):
     return _one(call(request, 'GET', _path('/orders/%s/renewal', order_id)))
 
 
-def order_renew(request, order_id):
-    return _one(call(request, 'POST', _path('/orders/%s/renew', order_id)))
+def order_renew(request, order_id, term_end, idempotency_key=None):
+    """Renew the term that ends at term_end (the order's current one).
+
+    The API refuses (409) when the order's term no longer ends then: a
+    renewal confirmed twice renews once.
+    """
+    return _one(call(request, 'POST', _path('/orders/%s/renew', order_id),
+                     body=_with_key({'term_end': term_end},
+                                    idempotency_key)))
 
 
 def quote(request, items, currency=None):

@@ -19,6 +19,7 @@ from django.core import validators
 from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 from horizon import forms
+from oslo_utils import uuidutils
 
 from uos_billing.core import money
 
@@ -47,6 +48,20 @@ def hidden_field():
     What the user saw (a quoted price) and does not edit.
     """
     return forms.CharField(required=False, widget=django_forms.HiddenInput)
+
+
+def idempotency_key_field():
+    """The idempotency key of a form, drawn once per form shown.
+
+    Submitting the same form twice (a double click, a resend) then does
+    its money operation once: the API answers the second with the first
+    result.
+    """
+    return forms.CharField(required=False, widget=django_forms.HiddenInput)
+
+
+def new_idempotency_key():
+    return 'horizon-%s' % uuidutils.generate_uuid()
 
 
 def iso_instant(value):

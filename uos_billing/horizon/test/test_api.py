@@ -179,7 +179,8 @@ class ApiTests(base.TestCase):
              '/orders/x'),
             (lambda: api.order_cancel(self.req, 'x'), 'POST',
              '/orders/x/cancel'),
-            (lambda: api.order_renew(self.req, 'x'), 'POST',
+            (lambda: api.order_renew(self.req, 'x',
+                                     '2026-12-01T00:00:00+00:00'), 'POST',
              '/orders/x/renew'),
             (lambda: api.order_renewal(self.req, 'x'), 'GET',
              '/orders/x/renewal'),
@@ -199,6 +200,23 @@ class ApiTests(base.TestCase):
         self.http.return_value = response(204)
         self.assertIsNone(api.call(self.req, 'DELETE', '/products/x'))
 
+    def test_order_writes_send_the_form_key_and_the_term_end(self):
+        self.http.return_value = response(200, {'id': 'x'})
+        api.order_create(self.req, 'vm', 'p', 'monthly', 1,
+                         idempotency_key='horizon-k1')
+        api.order_cancel(self.req, 'x', idempotency_key='horizon-k2')
+        api.order_renew(self.req, 'x', '2026-12-01T00:00:00+00:00',
+                        idempotency_key='horizon-k3')
+        api.order_cancel(self.req, 'x')
+        self.assertEqual([
+            {'resource_id': 'vm', 'service': 'instance', 'product_id': 'p',
+             'mode': 'monthly', 'count': 1, 'auto_renew': False,
+             'idempotency_key': 'horizon-k1'},
+            {'idempotency_key': 'horizon-k2'},
+            {'term_end': '2026-12-01T00:00:00+00:00',
+             'idempotency_key': 'horizon-k3'},
+            {}], [c[1]['json'] for c in self.http.call_args_list])
+
     def test_payment_required_says_what_is_missing(self):
         self.http.return_value = response(402, {'error': {
             'code': 402, 'title': 'Payment Required',
@@ -206,7 +224,7 @@ class ApiTests(base.TestCase):
             'currency': 'EUR'}}, reason='Payment Required')
 
         with self.assertRaises(api_errors.BillingAPIError) as caught:
-            api.order_renew(self.req, 'o1')
+            api.order_renew(self.req, 'o1', '2026-12-01T00:00:00+00:00')
 
         error = caught.exception
         self.assertEqual((402, D('9.5000000000'), 'EUR'),

@@ -143,6 +143,13 @@ class BuyTermTests(base.TestCase):
         self.assertContains(res, 'web (m1.small)')
         self.assertContains(res, 'db (m1.large)')
         self.assertContains(res, 'Get a quote')
+        # Drawn once for this form: the quote step and the purchase carry it.
+        key = res.context['form'].initial['idempotency_key']
+        self.assertTrue(key.startswith('horizon-'), key)
+        self.assertContains(res, 'name="idempotency_key" value="%s"' % key)
+        again = self.client.get(BUY_URL)
+        self.assertNotEqual(key,
+                            again.context['form'].initial['idempotency_key'])
 
     @helpers.create_mocks({api: ['project_instances', 'quote',
                                  'order_create']})
@@ -151,9 +158,11 @@ class BuyTermTests(base.TestCase):
         self.mock_quote.return_value = fixtures.quote(
             total='60.0000000000', count=2)
 
-        res = self.client.post(BUY_URL, self._form())
+        res = self.client.post(BUY_URL, self._form(
+            idempotency_key='horizon-b1'))
 
         self.assertEqual(200, res.status_code)
+        self.assertContains(res, 'name="idempotency_key" value="horizon-b1"')
         self.assertContains(res, 'id="billing-quote-total">60.00 EUR')
         self.assertContains(res, 'Confirm and pay')
         self.assertContains(res, 'name="quoted_total" value="60.0000000000"')
@@ -176,13 +185,13 @@ class BuyTermTests(base.TestCase):
 
         res = self.client.post(BUY_URL, self._form(
             confirmed='True', quoted_total='60.0000000000',
-            quoted_product='prod-1'))
+            quoted_product='prod-1', idempotency_key='horizon-b1'))
 
         self.assertNoFormErrors(res)
         self.assertRedirectsNoFollow(res, INDEX_URL)
         self.mock_order_create.assert_called_once_with(
             helpers.IsHttpRequest(), 'vm-1', 'prod-1', 'monthly', 2,
-            auto_renew=True)
+            auto_renew=True, idempotency_key='horizon-b1')
         self.assertMessage(None, 'success', 'Bought 2 monthly term(s) for '
                            'web: 60.00 EUR paid.')
 
@@ -294,6 +303,9 @@ class CancelAndRenewTests(base.TestCase):
         self.assertTemplateUsed(res, 'uos_billing/orders/cancel.html')
         # 15 of the 30 paid days are left: half of 30.
         self.assertContains(res, 'id="billing-refund-amount">15.00 EUR')
+        key = res.context['form'].initial['idempotency_key']
+        self.assertTrue(key.startswith('horizon-'), key)
+        self.assertContains(res, 'name="idempotency_key" value="%s"' % key)
         self.mock_transaction_list_all.assert_called_once_with(
             helpers.IsHttpRequest(), project, kind='order_payment')
 
@@ -305,11 +317,12 @@ class CancelAndRenewTests(base.TestCase):
             'o1', self.tenant.id, 'vm-1', status='cancelled',
             refund=decimal.Decimal('14.9900000000'))
 
-        res = self.client.post(cancel_url('o1'), {'order_id': 'o1'})
+        res = self.client.post(cancel_url('o1'), {
+            'order_id': 'o1', 'idempotency_key': 'horizon-c1'})
 
         self.assertRedirectsNoFollow(res, INDEX_URL)
         self.mock_order_cancel.assert_called_once_with(
-            helpers.IsHttpRequest(), 'o1')
+            helpers.IsHttpRequest(), 'o1', idempotency_key='horizon-c1')
         self.assertMessage(None, 'success',
                            'Order o1 cancelled: 14.99 EUR refunded.')
 
@@ -367,7 +380,9 @@ class RenewTests(base.TestCase):
     def _confirm(self, **fields):
         data = {'order_id': 'o1', 'quoted_price': '111.0000000000',
                 'quoted_product': 'prod-2',
-                'quoted_term_end': '2027-03-01T00:00:00+00:00'}
+                'quoted_term_start': '2026-12-01T00:00:00+00:00',
+                'quoted_term_end': '2027-03-01T00:00:00+00:00',
+                'idempotency_key': 'horizon-r1'}
         data.update(fields)
         return self.client.post(renew_url('o1'), data)
 
@@ -395,6 +410,11 @@ class RenewTests(base.TestCase):
         self.assertContains(res, 'name="quoted_product" value="prod-2"')
         self.assertContains(res, 'name="quoted_term_end" '
                             'value="2027-03-01T00:00:00+00:00"')
+        # The current term's end, which the renewal states to the API.
+        self.assertContains(res, 'name="quoted_term_start" '
+                            'value="2026-12-01T00:00:00+00:00"')
+        key = res.context['form'].initial['idempotency_key']
+        self.assertContains(res, 'name="idempotency_key" value="%s"' % key)
         self.mock_order_renewal.assert_called_once_with(
             helpers.IsHttpRequest(), 'o1')
         self.mock_order_renew.assert_not_called()
@@ -454,7 +474,8 @@ class RenewTests(base.TestCase):
         self.mock_order_renewal.assert_called_once_with(
             helpers.IsHttpRequest(), 'o1')
         self.mock_order_renew.assert_called_once_with(
-            helpers.IsHttpRequest(), 'o1')
+            helpers.IsHttpRequest(), 'o1', '2026-12-01T00:00:00+00:00',
+            idempotency_key='horizon-r1')
         self.assertMessage(None, 'success', 'Order o1 renewed for 111.00 '
                            'EUR: its term now ends 2027-03-01 00:00 UTC.')
 

@@ -19,7 +19,6 @@ from django import forms as django_forms
 from django.utils.translation import gettext_lazy as _
 from horizon import forms
 from horizon import messages
-from oslo_utils import uuidutils
 
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
@@ -74,10 +73,6 @@ class RechargeForm(AccountForm):
                 'balance': display.format_money(entry.balance_after,
                                                 currency)})
         return entry
-
-
-def new_idempotency_key():
-    return 'horizon-%s' % uuidutils.generate_uuid()
 
 
 class CreditLimitForm(AccountForm):

@@ -20,6 +20,7 @@ from uos_billing.horizon.admin.accounts import forms
 from uos_billing.horizon.admin.accounts import tables
 from uos_billing.horizon import api
 from uos_billing.horizon import display
+from uos_billing.horizon import fields
 from uos_billing.horizon import labels
 from uos_billing.horizon import listing
 from uos_billing.horizon import modal
@@ -111,7 +112,7 @@ class RechargeView(_AccountView):
 
     def get_initial(self):
         initial = super().get_initial()
-        initial['idempotency_key'] = forms.new_idempotency_key()
+        initial['idempotency_key'] = fields.new_idempotency_key()
         return initial
 
 

@@ -66,6 +66,7 @@ class BuyTermForm(modal.BillingForm):
                                    widget=django_forms.HiddenInput)
     quoted_total = fields.hidden_field()
     quoted_product = fields.hidden_field()
+    idempotency_key = fields.idempotency_key_field()
 
     def __init__(self, request, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -122,7 +123,8 @@ class BuyTermForm(modal.BillingForm):
         order = self.submit(
             request, _('The term was not bought.'), api.order_create,
             instance.id, line.product_id, data['mode'], data['count'],
-            auto_renew=data['auto_renew'])
+            auto_renew=data['auto_renew'],
+            idempotency_key=data.get('idempotency_key') or None)
         if order is None:
             return self._restart()
         messages.success(request, _(
@@ -144,13 +146,16 @@ class OrderActionForm(modal.BillingForm):
     refusals_on_fields = False
 
     order_id = forms.CharField(widget=django_forms.HiddenInput)
+    idempotency_key = fields.idempotency_key_field()
 
 
 class CancelOrderForm(OrderActionForm):
 
     def handle(self, request, data):
         order = self.submit(request, _('The order was not cancelled.'),
-                            api.order_cancel, data['order_id'])
+                            api.order_cancel, data['order_id'],
+                            idempotency_key=data.get('idempotency_key')
+                            or None)
         if order is None:
             return False
         messages.success(request, _(
@@ -166,10 +171,12 @@ def quoted_fields(renewal):
 
     What the user saw: the price, the product it comes from and the end
     of the term it pays. The confirmation renews only if a new quote has
-    the same three.
+    the same three. quoted_term_start, the current term's end, is the
+    term_end the renewal states to the API.
     """
     return {'quoted_price': str(renewal.price),
             'quoted_product': renewal.product_id or '',
+            'quoted_term_start': renewal.term_start or '',
             'quoted_term_end': renewal.term_end or ''}
 
 
@@ -198,6 +205,7 @@ class RenewOrderForm(OrderActionForm):
 
     quoted_price = fields.hidden_field()
     quoted_product = fields.hidden_field()
+    quoted_term_start = fields.hidden_field()
     quoted_term_end = fields.hidden_field()
 
     def __init__(self, request, *args, **kwargs):
@@ -249,8 +257,15 @@ class RenewOrderForm(OrderActionForm):
                         'price': display.format_money(renewal.price,
                                                       currency)})
             return self._show_renewal(renewal)
+        # The end of the term the user saw renewed: the API renews it once
+        # (a second confirmation is refused), or answers the first result
+        # of this form's key.
         order = self.submit(request, not_renewed, api.order_renew,
-                            data['order_id'])
+                            data['order_id'],
+                            data.get('quoted_term_start') or
+                            renewal.term_start,
+                            idempotency_key=data.get('idempotency_key')
+                            or None)
         if order is None:
             return self._show_renewal(renewal)
         messages.success(request, _(

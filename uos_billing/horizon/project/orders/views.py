@@ -21,6 +21,7 @@ from horizon import exceptions
 from uos_billing.horizon import api
 from uos_billing.horizon import api_errors
 from uos_billing.horizon import display
+from uos_billing.horizon import fields
 from uos_billing.horizon import labels
 from uos_billing.horizon import listing
 from uos_billing.horizon import modal
@@ -79,6 +80,11 @@ class BuyTermView(modal.ModalFormView):
     submit_url = reverse_lazy('horizon:project:billing_orders:buy')
     success_url = reverse_lazy(INDEX_URL)
 
+    def get_initial(self):
+        initial = super().get_initial()
+        initial['idempotency_key'] = fields.new_idempotency_key()
+        return initial
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         quote = getattr(context.get('form'), 'quote', None)
@@ -107,7 +113,9 @@ class _OrderActionView(modal.ObjectFormView):
 
     def get_initial(self):
         order = self.get_object()
-        return {'order_id': order.id, 'currency': order.currency}
+        # Drawn once per form shown: confirming twice acts once.
+        return {'order_id': order.id, 'currency': order.currency,
+                'idempotency_key': fields.new_idempotency_key()}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
