@@ -15,15 +15,17 @@
 
 ``CloudKittyAPI`` is a fixture: it writes a cloudkitty.conf (no auth
 unless ``auth_strategy='keystone'``, v1 SQL storage, a SQLite file in a
-temporary directory, the fake messaging transport, the billing API's
-project and resource checks off unless asked for), runs
-``cloudkitty-dbsync upgrade --module cloudkitty`` and ``--module
-billing``, then starts this file as a script in a child process. The
-child builds CloudKitty's own WSGI application
+temporary directory or the database URL given, the fake messaging
+transport, the billing API's project and resource checks off unless
+asked for), runs ``cloudkitty-dbsync upgrade --module cloudkitty`` and
+``--module billing``, then starts this file as a script in a child
+process. The child builds CloudKitty's own WSGI application
 (``cloudkitty.api.app.build_wsgi_app``, i.e. the paste pipeline
 ``cloudkitty+noauth`` or ``cloudkitty+keystone``) and serves it with
-wsgiref on 127.0.0.1 and a free
-port, which it prints on its first line of output.
+wsgiref on 127.0.0.1 and a free port, which it prints on its first line
+of output; one request at a time, or each in a thread of its own
+(``threaded``: parallel requests are served in parallel, as by uwsgi's
+workers).
 
 The tests need exact figures, so the API's clock can be set: when the file
 ``now`` of the work directory holds an ISO 8601 instant, every request is
@@ -77,7 +79,7 @@ debug = true
 host = 127.0.0.1
 
 [database]
-connection = sqlite:///{database}
+connection = {connection}
 
 [storage]
 version = 1
@@ -104,11 +106,14 @@ class CloudKittyAPI(fixtures.Fixture):
     """CloudKitty's API with the billing tables, on 127.0.0.1.
 
     ``endpoint`` is the server's URL, ``config`` its cloudkitty.conf,
-    ``database`` the SQLite file and ``log`` the API's log file.
+    ``database`` the SQLite file (unless database_url names another
+    database, e.g. one of oslo.db's provisioning) and ``log`` the API's
+    log file.
     """
 
     def __init__(self, extra_conf='', project_source='none',
-                 resource_owner_source='none', auth_strategy='noauth'):
+                 resource_owner_source='none', auth_strategy='noauth',
+                 database_url=None, threaded=False):
         super().__init__()
         self.extra_conf = extra_conf
         # keystone: the extra_conf has [keystone_authtoken].
@@ -117,10 +122,13 @@ class CloudKittyAPI(fixtures.Fixture):
         # [billing_enforcement] and [collector_gnocchi] in extra_conf).
         self.project_source = project_source
         self.resource_owner_source = resource_owner_source
+        self.database_url = database_url
+        self.threaded = threaded
 
     def _setUp(self):
         self.workdir = self.useFixture(fixtures.TempDir()).path
         self.database = os.path.join(self.workdir, 'cloudkitty.sqlite')
+        connection = self.database_url or 'sqlite:///' + self.database
         self.log = os.path.join(self.workdir, 'cloudkitty-api.log')
         paste = os.path.join(self.workdir, 'api_paste.ini')
         with open(paste, 'w') as f:
@@ -132,7 +140,7 @@ class CloudKittyAPI(fixtures.Fixture):
         with open(self.config, 'w') as f:
             f.write(CONF_TEMPLATE.format(
                 auth_strategy=self.auth_strategy, paste=paste,
-                log=self.log, database=self.database,
+                log=self.log, connection=connection,
                 lock_path=lock_path, project_source=self.project_source,
                 resource_owner_source=self.resource_owner_source))
             f.write(self.extra_conf)
@@ -161,9 +169,12 @@ class CloudKittyAPI(fixtures.Fixture):
         return done
 
     def start(self):
+        argv = [sys.executable, __file__, '--config-file', self.config,
+                '--now-file', self.now_file]
+        if self.threaded:
+            argv.append('--threaded')
         self.process = subprocess.Popen(
-            [sys.executable, __file__, '--config-file', self.config,
-             '--now-file', self.now_file],
+            argv,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.addCleanup(self.stop)
         line = self.process.stdout.readline()
@@ -213,6 +224,7 @@ def clocked(app, now_file):
 
 def serve(argv):
     """Serve CloudKitty's API with wsgiref; print the port first."""
+    import socketserver
     from wsgiref import simple_server
 
     from cloudkitty.api import app
@@ -221,12 +233,23 @@ def serve(argv):
         def log_message(self, *args):
             pass
 
+    class ThreadingServer(socketserver.ThreadingMixIn,
+                          simple_server.WSGIServer):
+        daemon_threads = True
+        # Parallel clients connect at once.
+        request_queue_size = 64
+
+    threaded = '--threaded' in argv
+    if threaded:
+        argv = [arg for arg in argv if arg != '--threaded']
     now_file = argv[argv.index('--now-file') + 1]
     # CloudKitty parses sys.argv: leave it --config-file only.
     sys.argv = argv[:argv.index('--now-file')]
     wsgi_app = clocked(app.build_wsgi_app(), now_file)
-    server = simple_server.make_server('127.0.0.1', 0, wsgi_app,
-                                       handler_class=QuietHandler)
+    server = simple_server.make_server(
+        '127.0.0.1', 0, wsgi_app, handler_class=QuietHandler,
+        server_class=(ThreadingServer if threaded
+                      else simple_server.WSGIServer))
     sys.stdout.write('port %d\n' % server.server_port)
     sys.stdout.flush()
     try:
