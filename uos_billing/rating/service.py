@@ -38,7 +38,7 @@ from uos_billing.core import terms
 from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
-from uos_billing.rating.db.sqlalchemy import requests
+from uos_billing.rating.db.sqlalchemy import replays
 from uos_billing.rating.db.sqlalchemy import retry
 from uos_billing.rating import funds
 from uos_billing.rating import notifier
@@ -138,7 +138,7 @@ class BillingService(renewals.Renewals):
         # A replay answers the first order, whatever happened since (the
         # product ended, the resource went): looked up before the checks.
         with ck_db.session_for_read() as session:
-            first = requests.replay(session, request)
+            first = replays.first_answer(session, request)
         if first is not None:
             return _replayed(first), []
         product = self._product(product_id)
@@ -149,7 +149,7 @@ class BillingService(renewals.Renewals):
         with self.db.project_transaction(project_id, now) as book:
             # Under the account lock: a duplicate sent in parallel finds
             # the first one's record once it has committed.
-            first = requests.replay(book.session, request)
+            first = replays.first_answer(book.session, request)
             if first is not None:
                 return _replayed(first), []
             order = self.purchase(
@@ -158,7 +158,7 @@ class BillingService(renewals.Renewals):
                 held=held_funds(book, now))
             book.session.flush()
             result = sql_api.row_dict(order)
-            requests.record(book, request, result, order.id, created_by)
+            replays.record(book, request, result, order.id, created_by)
         return _fresh(result), book.events
 
     @staticmethod
@@ -223,7 +223,7 @@ class BillingService(renewals.Renewals):
                                       idempotency_key, {'order_id': order_id})
         with self.db.project_transaction(project_id, now,
                                          create=False) as book:
-            first = requests.replay(book.session, request)
+            first = replays.first_answer(book.session, request)
             if first is not None:
                 return _replayed(first), []
             order = self._prepaid_order(book, order_id)
@@ -232,7 +232,7 @@ class BillingService(renewals.Renewals):
             order.status = core_orders.CANCELLED
             book.session.flush()
             result = dict(sql_api.row_dict(order), refund=refund)
-            requests.record(book, request, result, order.id, created_by)
+            replays.record(book, request, result, order.id, created_by)
         return _fresh(result), book.events
 
     @operation
@@ -257,7 +257,7 @@ class BillingService(renewals.Renewals):
             {'order_id': order_id, 'term_end': clock.instant(term_end)})
         with self.db.project_transaction(project_id, now,
                                          create=False) as book:
-            first = requests.replay(book.session, request)
+            first = replays.first_answer(book.session, request)
             if first is not None:
                 return _replayed(first), []
             order = self._prepaid_order(book, order_id)
@@ -271,7 +271,7 @@ class BillingService(renewals.Renewals):
                                   created_by)
             book.session.flush()
             result = sql_api.row_dict(order)
-            requests.record(book, request, result, order.id, created_by)
+            replays.record(book, request, result, order.id, created_by)
         return _fresh(result), book.events
 
     @operation
@@ -289,14 +289,14 @@ class BillingService(renewals.Renewals):
             {'order_id': order_id, 'auto_renew': auto_renew})
         with self.db.project_transaction(project_id, _now(now),
                                          create=False) as book:
-            first = requests.replay(book.session, request)
+            first = replays.first_answer(book.session, request)
             if first is not None:
                 return _replayed(first), []
             order = self._prepaid_order(book, order_id)
             order.auto_renew = auto_renew
             book.session.flush()
             result = sql_api.row_dict(order)
-            requests.record(book, request, result, order.id, created_by)
+            replays.record(book, request, result, order.id, created_by)
         return _fresh(result), book.events
 
     @operation

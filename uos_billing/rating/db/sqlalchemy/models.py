@@ -258,7 +258,7 @@ class IdempotentRequest(Base):
     fingerprint = sa.Column(sa.String(64), nullable=False)
     # The order the request bought or changed.
     order_id = sa.Column(sa.String(36), nullable=True)
-    # The first answer, as JSON (uos_billing.rating.db.sqlalchemy.requests).
+    # The first answer, as JSON (uos_billing.rating.db.sqlalchemy.replays).
     result = sa.Column(sa.Text, nullable=False)
     created_at = sa.Column(sa.DateTime, nullable=False)
     created_by = sa.Column(sa.String(255), nullable=True)

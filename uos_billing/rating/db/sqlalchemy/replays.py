@@ -14,12 +14,12 @@
 """billing_request: order operations sent with an idempotency key.
 
 record() runs inside the operation's project transaction (a Book), under
-the account lock, and so does the replay() that decides: a duplicate
-sent in parallel waits for the first to commit, then finds its row.
-Should it not see the row (a snapshot taken before the first committed),
-its insert fails on the unique key_hash and the operation is retried,
-which then finds it. A replay() in a read session before the operation
-answers a retry without redoing its checks.
+the account lock, and so does the first_answer() that decides: a
+duplicate sent in parallel waits for the first to commit, then finds its
+row. Should it not see the row (a snapshot taken before the first
+committed), its insert fails on the unique key_hash and the operation is
+retried, which then finds it. A first_answer() in a read session before
+the operation answers a retry without redoing its checks.
 
 The first answer is kept as JSON, its Decimals and instants tagged so
 that a replay answers exactly the same values and types.
@@ -65,7 +65,7 @@ def decode(text):
     return json.loads(text, object_hook=_untagged)
 
 
-def replay(session, request):
+def first_answer(session, request):
     """The first result of request's key, or None when it is new.
 
     A key already used for another request is a Conflict naming it.
