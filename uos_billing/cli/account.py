@@ -13,16 +13,16 @@
 #    under the License.
 """``openstack rating account list|show|set|recharge|statement``."""
 
-from osc_lib.command import command
 from osc_lib import exceptions
 
 from uos_billing.cli import client
 from uos_billing.cli import common
+from uos_billing.cli import output
 
 STATUSES = ('active', 'owed', 'frozen')
 
 
-class ListAccount(command.Lister):
+class ListAccount(output.Lister):
     """List the accounts (admin: every project's; member: the project's)."""
 
     def get_parser(self, prog_name):
@@ -43,7 +43,7 @@ class ListAccount(command.Lister):
         return common.ACCOUNT.list(accounts, common.ACCOUNT_LIST)
 
 
-class _AccountCommand(command.ShowOne):
+class _AccountCommand(output.ShowOne):
     """A command on one project's account."""
 
     def get_parser(self, prog_name):

@@ -15,10 +15,9 @@
 
 import argparse
 
-from osc_lib.command import command
-
 from uos_billing.cli import client
 from uos_billing.cli import common
+from uos_billing.cli import output
 
 MODES = ('on_demand', 'monthly', 'yearly')
 # The keys of --item that are not usage fields.
@@ -72,7 +71,7 @@ def quote_item(value):
     return item
 
 
-class Quote(command.ShowOne):
+class Quote(output.ShowOne):
     """Price usage and prepaid terms with the current price book.
 
     The lines are priced by the same code as the billing of usage: on

@@ -27,6 +27,8 @@ from cloudkittyclient import utils as ck_utils
 from keystoneauth1 import exceptions as ks_exc
 from osc_lib import exceptions
 
+from uos_billing.cli import text
+
 BASE_PATH = '/v1/rating/module_config/billing'
 # The API's largest page (contract: limit 1..1000).
 MAX_PAGE = 1000
@@ -64,7 +66,9 @@ def error_message(exc):
         # also holds the status and request ID.
         message = type(exc).message
     message = ' '.join(str(message).split())
-    return '%s (HTTP %s)' % (message, exc.http_status)
+    # A message may quote stored data (a name): no control character of
+    # it reaches the terminal.
+    return '%s (HTTP %s)' % (text.escape(message), exc.http_status)
 
 
 class BillingClient(object):

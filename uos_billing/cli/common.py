@@ -14,8 +14,10 @@
 """Argument types and output columns shared by the billing commands.
 
 Money goes to the API as the string the user typed (checked to be a
-decimal number first) and is shown as the string the API returns: the
-command line never turns money into a float.
+decimal number first) and comes back as the string the API returns, which
+``-f json|yaml|value`` print as it is; a table shows it at its currency's
+places (``output.MoneyColumn``). The command line never turns money into a
+float.
 """
 
 import argparse
@@ -24,9 +26,10 @@ import decimal
 import re
 import urllib.parse
 
-from cliff import columns as cliff_columns
 from osc_lib.cli import format_columns
 from oslo_utils import timeutils
+
+from uos_billing.cli import output
 
 
 def path(*parts):
@@ -126,21 +129,6 @@ def add_paging_arguments(parser, what, marker_help=None):
 
 # Output.
 
-class LinesColumn(cliff_columns.FormattableColumn):
-    """A quote's price lines: one text line each, the list in JSON/YAML."""
-
-    def human_readable(self):
-        return '\n'.join(
-            '%s qty=%s %s x%s product=%s unit_price=%s amount=%s' % (
-                line.get('service'), line.get('qty'), line.get('mode'),
-                line.get('count'), line.get('product_id'),
-                line.get('unit_price'), line.get('amount'))
-            for line in self._value or [])
-
-    def machine_readable(self):
-        return [dict(line) for line in self._value or []]
-
-
 class Fields(object):
     """The columns of one kind of object: (API key, heading, formatter)."""
 
@@ -158,7 +146,17 @@ class Fields(object):
             if keys is not None and key not in keys:
                 continue
             value = obj.get(key)
-            if formatter is not None:
+            if formatter is None:
+                pass
+            elif isinstance(formatter, type) and issubclass(
+                    formatter, output.MoneyColumn):
+                # An amount's currency is its row's, or its project's.
+                if value is not None:
+                    value = formatter(value, obj.get('currency'),
+                                      obj.get('project_id'))
+            elif formatter is output.LinesColumn:
+                value = formatter(value, obj.get('currency'))
+            else:
                 value = formatter(value)
             out.append(value)
         return tuple(out)
@@ -179,6 +177,11 @@ class Fields(object):
         return self.headings(keys), [self.values(o, keys) for o in objs]
 
 
+# How money columns are shown in a table: amounts at the currency's
+# places, prices exact (trimmed to the currency's places).
+AMOUNT = output.MoneyColumn
+PRICE = output.PriceColumn
+
 PRODUCT = Fields(
     ('id', 'ID'),
     ('name', 'Name'),
@@ -186,9 +189,9 @@ PRODUCT = Fields(
     ('region', 'Region'),
     ('match', 'Match', format_columns.DictColumn),
     ('unit', 'Unit'),
-    ('on_demand_price', 'On Demand Price'),
-    ('monthly_price', 'Monthly Price'),
-    ('yearly_price', 'Yearly Price'),
+    ('on_demand_price', 'On Demand Price', PRICE),
+    ('monthly_price', 'Monthly Price', PRICE),
+    ('yearly_price', 'Yearly Price', PRICE),
     ('currency', 'Currency'),
     ('effective_from', 'Effective From'),
     ('effective_to', 'Effective To'),
@@ -204,12 +207,12 @@ PRODUCT_LIST = ('id', 'name', 'service', 'region', 'match', 'unit',
 ACCOUNT = Fields(
     ('project_id', 'Project ID'),
     ('currency', 'Currency'),
-    ('balance', 'Balance'),
-    ('credit_limit', 'Credit Limit'),
-    ('low_balance_threshold', 'Low Balance Threshold'),
+    ('balance', 'Balance', AMOUNT),
+    ('credit_limit', 'Credit Limit', AMOUNT),
+    ('low_balance_threshold', 'Low Balance Threshold', AMOUNT),
     ('status', 'Status'),
     ('owed_since', 'Owed Since'),
-    ('burn_rate', 'Burn Rate'),
+    ('burn_rate', 'Burn Rate', AMOUNT),
     ('days_until_owed', 'Days Until Owed'),
     ('created_at', 'Created At'),
     ('updated_at', 'Updated At'),
@@ -222,8 +225,8 @@ TRANSACTION = Fields(
     ('id', 'ID'),
     ('project_id', 'Project ID'),
     ('kind', 'Kind'),
-    ('amount', 'Amount'),
-    ('balance_after', 'Balance After'),
+    ('amount', 'Amount', AMOUNT),
+    ('balance_after', 'Balance After', AMOUNT),
     ('order_id', 'Order ID'),
     ('period_begin', 'Period Begin'),
     ('period_end', 'Period End'),
@@ -243,7 +246,7 @@ ORDER = Fields(
     ('product_id', 'Product ID'),
     ('mode', 'Mode'),
     ('status', 'Status'),
-    ('unit_price', 'Unit Price'),
+    ('unit_price', 'Unit Price', PRICE),
     ('term_start', 'Term Start'),
     ('term_end', 'Term End'),
     ('count', 'Count'),
@@ -253,7 +256,7 @@ ORDER = Fields(
     ('created_at', 'Created At'),
     ('closed_at', 'Closed At'),
     # POST /orders/{id}/cancel adds the amount refunded.
-    ('refund', 'Refund'),
+    ('refund', 'Refund', AMOUNT),
     optional=('refund',),
 )
 ORDER_LIST = ('id', 'project_id', 'resource_id', 'service', 'mode', 'status',
@@ -268,16 +271,16 @@ RENEWAL = Fields(
     ('product_id', 'Product ID'),
     ('mode', 'Mode'),
     ('count', 'Count'),
-    ('unit_price', 'Unit Price'),
-    ('price', 'Price'),
+    ('unit_price', 'Unit Price', PRICE),
+    ('price', 'Price', AMOUNT),
     ('currency', 'Currency'),
     ('term_start', 'Term Start'),
     ('term_end', 'Term End'),
-    ('balance', 'Balance'),
-    ('credit_limit', 'Credit Limit'),
-    ('held', 'Held'),
-    ('available', 'Available'),
-    ('missing', 'Missing'),
+    ('balance', 'Balance', AMOUNT),
+    ('credit_limit', 'Credit Limit', AMOUNT),
+    ('held', 'Held', AMOUNT),
+    ('available', 'Available', AMOUNT),
+    ('missing', 'Missing', AMOUNT),
     ('account_status', 'Account Status'),
 )
 
@@ -285,18 +288,18 @@ STATEMENT = Fields(
     ('project_id', 'Project ID'),
     ('month', 'Month'),
     ('currency', 'Currency'),
-    ('opening_balance', 'Opening Balance'),
-    ('recharges', 'Recharges'),
+    ('opening_balance', 'Opening Balance', AMOUNT),
+    ('recharges', 'Recharges', AMOUNT),
     ('charges', 'Charges', format_columns.DictColumn),
-    ('charges_total', 'Charges Total'),
-    ('order_payments', 'Order Payments'),
-    ('refunds', 'Refunds'),
-    ('adjustments', 'Adjustments'),
-    ('closing_balance', 'Closing Balance'),
+    ('charges_total', 'Charges Total', AMOUNT),
+    ('order_payments', 'Order Payments', AMOUNT),
+    ('refunds', 'Refunds', AMOUNT),
+    ('adjustments', 'Adjustments', AMOUNT),
+    ('closing_balance', 'Closing Balance', AMOUNT),
 )
 
 QUOTE = Fields(
-    ('lines', 'Lines', LinesColumn),
-    ('total', 'Total'),
+    ('lines', 'Lines', output.LinesColumn),
+    ('total', 'Total', AMOUNT),
     ('currency', 'Currency'),
 )

@@ -13,13 +13,12 @@
 #    under the License.
 """The base of the ``list`` commands with ``--long``."""
 
-from osc_lib.command import command
-
 from uos_billing.cli import client
 from uos_billing.cli import common
+from uos_billing.cli import output
 
 
-class ListCommand(command.Lister):
+class ListCommand(output.Lister):
     """A list of one of the API's collections, its pages followed.
 
     Subclasses add their filters in add_filters() and give the query of

@@ -18,13 +18,13 @@ key (``--idempotency-key``, else one drawn for the invocation): a request
 the client sends again (keystoneauth's retries) is then done once.
 """
 
-from osc_lib.command import command
 from osc_lib import exceptions
 from oslo_utils import uuidutils
 
 from uos_billing.cli import client
 from uos_billing.cli import common
 from uos_billing.cli import listing
+from uos_billing.cli import output
 
 STATUSES = ('active', 'expired', 'cancelled', 'closed')
 MODES = ('on_demand', 'monthly', 'yearly')
@@ -73,7 +73,7 @@ def idempotency_key(parsed_args):
     return parsed_args.idempotency_key or 'cli-' + uuidutils.generate_uuid()
 
 
-class _OrderCommand(command.ShowOne):
+class _OrderCommand(output.ShowOne):
     """A command on one order, named by its ID."""
 
     def get_parser(self, prog_name):
@@ -114,7 +114,7 @@ class ShowOrder(_OrderCommand):
         return common.ORDER.show(order)
 
 
-class CreateOrder(command.ShowOne):
+class CreateOrder(output.ShowOne):
     """Buy a prepaid monthly or yearly term for a resource.
 
     The term is paid from the project's account at once; the usage of the

@@ -19,6 +19,7 @@ from osc_lib import exceptions
 from uos_billing.cli import client
 from uos_billing.cli import common
 from uos_billing.cli import listing
+from uos_billing.cli import output
 
 PRICE_OPTIONS = ('on_demand_price', 'monthly_price', 'yearly_price')
 
@@ -76,7 +77,7 @@ class ListProduct(listing.ListCommand):
                 'active_at': parsed_args.active_at}
 
 
-class ShowProduct(command.ShowOne):
+class ShowProduct(output.ShowOne):
     """Show a product of the price book."""
 
     def get_parser(self, prog_name):
@@ -91,7 +92,7 @@ class ShowProduct(command.ShowOne):
         return common.PRODUCT.show(product)
 
 
-class CreateProduct(command.ShowOne):
+class CreateProduct(output.ShowOne):
     """Create a product: a price for the usage of a service (admin)."""
 
     def get_parser(self, prog_name):
@@ -144,7 +145,7 @@ class CreateProduct(command.ShowOne):
         return common.PRODUCT.show(product)
 
 
-class SetProduct(command.ShowOne):
+class SetProduct(output.ShowOne):
     """Change a product (admin).
 
     The name, description and end are changed in place. A new price ends

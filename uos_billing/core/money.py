@@ -173,6 +173,30 @@ def round_total(amount, currency):
                            context=CONTEXT)
 
 
+def display(amount, currency):
+    """An amount as people read it: at the currency's places.
+
+    For output only (the CLI's tables, the demo's report): the amount kept
+    and sent by the API stays exact; this rounds a copy, ROUND_HALF_EVEN.
+    """
+    return to_str(round_total(amount, currency))
+
+
+def display_price(amount, currency):
+    """A unit price as people read it: exact, at least the currency's places.
+
+    Unit prices have more places than the currency (0.0125 per hour):
+    rounding them would misstate every charge, so only the zeros past the
+    currency's places are dropped (10.0000000000 -> 10.00).
+    """
+    places = minor_unit(currency)
+    exact = amount.normalize(context=CONTEXT)
+    if -exact.as_tuple().exponent < places:
+        exact = exact.quantize(decimal.Decimal(1).scaleb(-places),
+                               context=CONTEXT)
+    return to_str(exact)
+
+
 def to_str(amount):
     """Fixed-point string of an amount, never in exponent notation."""
     return format(amount, 'f')

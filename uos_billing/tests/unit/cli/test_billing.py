@@ -61,7 +61,7 @@ class TestQuote(fakes.CommandTestCase):
                           ['--item', 'service=instance,qty=720'],
                           response(200, QUOTE))
         self.assertIn('| Lines    | instance qty=720 on_demand x1 product=%s '
-                      'unit_price=0.0200 amount=14.40' % PID, out)
+                      'unit_price=0.02 amount=14.40' % PID, out)
         self.assertIn('|          | instance qty=1 monthly x3 product=%s '
                       'unit_price=10.00 amount=30.00' % PID, out)
         self.assertIn('| Total    | 44.40 ', out)

@@ -118,7 +118,7 @@ class TestShowProduct(fakes.CommandTestCase):
     def test_table(self):
         out = self.output(product.ShowProduct, [PID], response(200, PRODUCT))
         self.assertIn("| Match           | flavor_name='m1.small'", out)
-        self.assertIn('| On Demand Price | 0.0200 ', out)
+        self.assertIn('| On Demand Price | 0.02 ', out)
 
     def test_id_is_quoted(self):
         self.take(product.ShowProduct, ['a/b c'], response(200, PRODUCT))

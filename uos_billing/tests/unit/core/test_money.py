@@ -273,3 +273,25 @@ class ToStrTest(base.TestCase):
     def test_stored_amount(self):
         self.assertEqual('12.5000000000',
                          money.to_str(money.stored(D('12.5'))))
+
+
+class DisplayTest(base.TestCase):
+
+    def test_amounts_at_the_currency_places(self):
+        self.assertEqual('100.00', money.display(D('100.0000000000'), 'EUR'))
+        self.assertEqual('-0.06', money.display(D('-0.0634000000'), 'EUR'))
+        self.assertEqual('-0.80', money.display(D('-0.8'), 'EUR'))
+        self.assertEqual('0.12', money.display(D('0.125'), 'EUR'))
+        self.assertEqual('1500', money.display(D('1500.5'), 'JPY'))
+        self.assertEqual('1.234', money.display(D('1.2345'), 'KWD'))
+        self.assertEqual('0.00', money.display(D('0E-10'), 'EUR'))
+
+    def test_prices_trimmed_never_rounded(self):
+        self.assertEqual('10.00',
+                         money.display_price(D('10.0000000000'), 'EUR'))
+        self.assertEqual('0.0125',
+                         money.display_price(D('0.0125000000'), 'EUR'))
+        self.assertEqual('0.0000000001',
+                         money.display_price(D('0.0000000001'), 'EUR'))
+        self.assertEqual('100', money.display_price(D('1E+2'), 'JPY'))
+        self.assertEqual('0.5', money.display_price(D('0.5'), 'JPY'))
