@@ -18,3 +18,14 @@ served by a replay collector (replay.py) and rated by CloudKitty's own
 orchestrator Worker, v1 SQL storage and the billing module on SQLite
 (environment.py, scenario.py); run.py prints what report.py reads back.
 """
+
+import warnings
+
+# oslo.messaging and Ceilometer import eventlet, which warns once per
+# process that it is deprecated (an EventletDeprecationWarning, not a
+# DeprecationWarning: PYTHONWARNINGS=ignore::DeprecationWarning misses it).
+# The demo runs two processes (the live part and the backfill), so its
+# output had the same nine-line block twice; it says nothing about the
+# demo. Only this warning is ignored, only in the demo's processes (and
+# tools/stack/server), before anything imports eventlet.
+warnings.filterwarnings('ignore', message=r'\s*Eventlet is deprecated')

@@ -147,6 +147,17 @@ class Life(object):
             self.domains[step.vm].state = STATES[step.action]
             changed.append((step.vm, STATES[step.action]))
 
+    def delete_all(self):
+        """Delete the VMs the script left, as Nova would; their names."""
+        names = sorted(self.domains)
+        if not names:
+            return names
+        for name in names:
+            self.delete_notification(self.domains.pop(name))
+        node.write_node_file(self.node_file, self.base_domains)
+        self.restart_agent()
+        return names
+
     def play(self, script, specs, start):
         """Run script (Steps by time) from start; return the Timeline."""
         timeline = Timeline()

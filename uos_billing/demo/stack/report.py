@@ -27,10 +27,10 @@ import datetime
 import decimal
 import typing
 
+from uos_billing.core import money as core_money
 from uos_billing.demo.stack import expected
 
 D = decimal.Decimal
-CENT = D('0.01')
 
 
 @dataclasses.dataclass
@@ -132,14 +132,15 @@ def _instant(text):
     return datetime.datetime.fromisoformat(text)
 
 
-def money(text):
-    """An API amount for reading: at least 2 decimals, no trailing 0s."""
+def money(text, currency):
+    """An API amount for reading: at the currency's places.
+
+    Every figure of a table then has the same places (-0.06 under -0.80,
+    not -0.062); the checks compare the exact amounts.
+    """
     if text in (None, ''):
         return ''
-    amount = D(text)
-    if amount == amount.quantize(CENT):
-        return str(amount.quantize(CENT))
-    return str(amount.normalize())
+    return core_money.display(D(text), currency)
 
 
 def _table(out, header, rows):
@@ -151,18 +152,23 @@ def _table(out, header, rows):
             for i, (c, w) in enumerate(zip(row, widths))) + '\n')
 
 
-def _daily(entries):
+def _daily(entries, currency):
     """(kind, day, entries, sum) rows; entries without a period: '-'."""
     days = {}
     for e in entries:
         day = e['period_begin'][:10] if e['period_begin'] else '-'
         count, total = days.get((e['kind'], day), (0, D(0)))
         days[(e['kind'], day)] = (count + 1, total + D(e['amount']))
-    return [(kind, day, count, money(str(total)))
+    return [(kind, day, count, money(str(total), currency))
             for (kind, day), (count, total) in sorted(days.items())]
 
 
 def print_project(out, figures, daily_ledger=False):
+    currency = figures.currency
+
+    def amount(value):
+        return money(str(value), currency)
+
     out.write('\n== %s (%s), %s\n' % (figures.name, figures.project_id,
                                       figures.currency))
     if figures.orders:
@@ -171,7 +177,7 @@ def print_project(out, figures, daily_ledger=False):
                      'term end', 'closed', 'unit price'), [
             (o['resource_id'][:8], o['mode'], o['status'],
              o['term_start'] or '', o['term_end'] or '',
-             o['closed_at'] or '', money(o['unit_price']))
+             o['closed_at'] or '', money(o['unit_price'], currency))
             for o in figures.orders])
     out.write('billed seconds per VM, flavor and state (CloudKitty '
               'summary) next to the script\'s:\n')
@@ -180,22 +186,21 @@ def print_project(out, figures, daily_ledger=False):
         (line.vm, line.flavor, line.state, line.seconds,
          line.billed_seconds,
          figures.poll_interval * line.edges,
-         line.charged_seconds, str(line.amount.quantize(D('0.0001'))),
+         line.charged_seconds, amount(line.amount),
          'ok' if ok else 'OFF')
         for line, ok in zip(figures.lines, figures.line_checks)])
     if daily_ledger:
         out.write('ledger (this run), per kind and day of its period:\n')
         _table(out, ('kind', 'day', 'entries', 'amount'),
-               _daily(figures.entries))
+               _daily(figures.entries, currency))
     else:
         out.write('ledger (this run):\n')
         _table(out, ('kind', 'period begin', 'amount', 'balance after'), [
-            (e['kind'], e['period_begin'] or '', money(e['amount']),
-             money(e['balance_after'])) for e in figures.entries])
+            (e['kind'], e['period_begin'] or '', amount(e['amount']),
+             amount(e['balance_after'])) for e in figures.entries])
     out.write('charged %s, expected %s (allowance %s): %s\n' % (
-        figures.charged.quantize(CENT), figures.expected_charged.quantize(
-            CENT), figures.allowance.quantize(D('0.0001')),
-        'ok' if figures.charges_ok else 'OFF'))
+        amount(figures.charged), amount(figures.expected_charged),
+        amount(figures.allowance), 'ok' if figures.charges_ok else 'OFF'))
     out.write('balance %s -> %s, ledger adds up: %s\n' % (
-        money(figures.before.balance), money(figures.balance),
+        amount(figures.before.balance), amount(figures.balance),
         'ok' if figures.ledger_ok else 'NO'))

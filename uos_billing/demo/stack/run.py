@@ -87,8 +87,8 @@ def run(repo, stack_dir, transport_url, out=sys.stdout):
     period, poll_interval, collector = stack_settings(stack_dir)
     cloud = stack_cloud.Cloud(os.path.join(stack_dir, 'stack.json'))
     say = lambda text: print(text, file=out, flush=True)  # noqa: E731
-    say('uos-billing demo on the local stack: CloudKitty period %d s, '
-        'vm.state polled every %d s, collector %s' % (
+    say('live: scripted VM lives on the local stack: CloudKitty period '
+        '%d s, vm.state polled every %d s, collector %s' % (
             period, poll_interval, collector))
     products = pricebook.create_products(cloud.billing)
     projects = {}
@@ -105,7 +105,7 @@ def run(repo, stack_dir, transport_url, out=sys.stdout):
     # The script starts on a period boundary a few seconds ahead.
     start = expected.period_ceil(life.now() + datetime.timedelta(seconds=5),
                                  period)
-    say('script: starts at %s (a period boundary); projects %s' % (
+    say('live: script starts at %s (a period boundary); projects %s' % (
         start.isoformat(), ', '.join('%s=%s' % (p['name'], p['id'])
                                      for p in projects.values())))
 
@@ -124,16 +124,34 @@ def run(repo, stack_dir, transport_url, out=sys.stdout):
                                           'uosb-stack-compute'),
                        log=say, base_domains=[
                            domains.Domain(**d['domain'])
-                           for d in cloud.stack.get('domains', ())
+                           for d in (cloud.stack.get('domains', []) +
+                                     cloud.stack.get('servers', []))
                            if 'domain' in d])
-    timeline = player.play(SCRIPT, SPECS, start)
+    try:
+        timeline = player.play(SCRIPT, SPECS, start)
+        figures = report_live(cloud, out, projects, before, timeline,
+                              start, period, poll_interval)
+    finally:
+        # The stack keeps running: no VM of the demo is left billed.
+        deleted = player.delete_all()
+        if deleted:
+            say('live: the script\'s VMs left (%s) deleted, as Nova '
+                'deletes them; the stack keeps running (tools/stack/stop '
+                'stops it)' % ', '.join(deleted))
+    return figures
+
+
+def report_live(cloud, out, projects, before, timeline, start, period,
+                poll_interval):
+    """Wait until CloudKitty rated the script, then print each project."""
+    say = lambda text: print(text, file=out, flush=True)  # noqa: E731
     end = expected.period_ceil(timeline.end, period)
-    say('script: over at %s; waiting for CloudKitty to rate up to %s' % (
-        timeline.end.isoformat(), end.isoformat()))
+    say('live: script over at %s; waiting for CloudKitty to rate up to %s'
+        % (timeline.end.isoformat(), end.isoformat()))
     started_wait = time.monotonic()
     wait_rated_until(cloud, [p['id'] for p in projects.values()], end,
                      period, timeout=6 * period + 120)
-    say('CloudKitty rated it %.0f s after the script ended' % (
+    say('live: CloudKitty rated it %.0f s after the script ended' % (
         time.monotonic() - started_wait))
     lines = expected.expected_lines(timeline, SPECS, pricebook.PRICES,
                                     start, end)
@@ -181,18 +199,19 @@ def main(argv):
     args = parser.parse_args(argv)
     started = time.monotonic()
     if args.part == 'backfill':
-        return _report([run_backfill(args.stack_dir)], started)
+        return _report('backfill', [run_backfill(args.stack_dir)], started)
     week = None
     if args.part == 'all':
         # The live script mostly waits for its clock: the week is played,
         # published and rated meanwhile, by a process of its own (Ceilometer
-        # wants the main thread), whose report follows the live one.
+        # wants the main thread), whose report and summary follow the live
+        # part's.
         week = BackgroundBackfill(args.stack_dir, args.transport_url)
     try:
-        figures = run(repo, args.stack_dir, args.transport_url)
+        rc = _report('live', run(repo, args.stack_dir, args.transport_url),
+                     started)
     finally:
         failed = week and week.finish(sys.stdout)
-    rc = _report(figures, started)
     return 1 if failed else rc
 
 
@@ -225,11 +244,14 @@ class BackgroundBackfill(object):
         return rc != 0
 
 
-def _report(figures, started):
-    print('\nRuntime: %.1f s' % (time.monotonic() - started))
+def _report(part, figures, started):
+    """The part's summary, one line labelled with its name; the rc."""
     failed = [f.name for f in figures if not f.ok]
+    took = time.monotonic() - started
     if failed:
-        print('FAILED checks for: %s' % ', '.join(failed))
+        print('\n%s: FAILED checks for %s (%.1f s)' % (
+            part, ', '.join(failed), took), flush=True)
         return 1
-    print('All checks passed.')
+    print('\n%s: all checks passed for %s (%.1f s)' % (
+        part, ', '.join(f.name for f in figures), took), flush=True)
     return 0

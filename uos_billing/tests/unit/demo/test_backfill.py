@@ -219,9 +219,9 @@ class TestDailyLedger(base.TestCase):
              'amount': '-0.001'},
         ]
         self.assertEqual([('charge', '2026-11-15', 2, '-3.75'),
-                          ('charge', '2026-11-16', 1, '-0.001'),
+                          ('charge', '2026-11-16', 1, '-0.00'),
                           ('recharge', '-', 1, '100.00')],
-                         report._daily(entries))
+                         report._daily(entries, 'EUR'))
         out = io.StringIO()
         figures = report.ProjectFigures(
             name='w', project_id='p', orders=[], lines=[], entries=entries,
@@ -230,5 +230,10 @@ class TestDailyLedger(base.TestCase):
             allowance=D(0), line_checks=[], poll_interval=0)
         report.print_project(out, figures, daily_ledger=True)
         self.assertIn('per kind and day', out.getvalue())
-        self.assertIn('balance 0.00 -> 96.249, ledger adds up: ok',
+        # Money at the currency's places, the same in every row.
+        self.assertIn('balance 0.00 -> 96.25, ledger adds up: ok',
+                      out.getvalue())
+        self.assertIn('charged 3.75, expected 3.75 (allowance 0.00): ok',
+                      out.getvalue())
+        self.assertIn('  charge    2026-11-16        1   -0.00\n',
                       out.getvalue())

@@ -166,6 +166,36 @@ class TestLife(base.TestCase):
         with open(node_file) as f:
             self.assertNotIn(web, f.read())
 
+    def test_delete_all_deletes_what_the_script_left_as_nova_does(self):
+        self.useFixture(fixtures.MockPatch(
+            'uos_billing.demo.stack.life.now', return_value=at(1)))
+        node_file = os.path.join(self.useFixture(fixtures.TempDir()).path,
+                                 'node.xml')
+        notifier = mock.Mock()
+        base_domain = domains.Domain('stack-vm', 'a-web', 'm1.small', 'p0',
+                                     'billing-a', 'u0', 'alice')
+        player = life.Life('/repo', node_file, {'a': {
+            'id': 'p', 'name': 'demo-a', 'member_id': 'u',
+            'member': 'carol'}}, None, notifier,
+            sleep=lambda seconds: None, log=lambda text: None,
+            base_domains=[base_domain])
+        restarts = self.useFixture(fixtures.MockPatchObject(
+            player, 'restart_agent')).mock
+        timeline = player.play([life.Step(0, 'web', 'create')], SPECS,
+                               T0 - datetime.timedelta(hours=1))
+        self.assertEqual(['web'], player.delete_all())
+        self.assertEqual(2, restarts.call_count)
+        self.assertEqual(timeline.ids['web'],
+                         notifier.info.call_args[0][2]['instance_id'])
+        with open(node_file) as f:
+            xml = f.read()
+        self.assertNotIn(timeline.ids['web'], xml)
+        self.assertIn('stack-vm', xml)
+        # Nothing left: nothing sent, the agent left alone.
+        self.assertEqual([], player.delete_all())
+        self.assertEqual(1, notifier.info.call_count)
+        self.assertEqual(2, restarts.call_count)
+
 
 class TestStackFixes(base.TestCase):
     """tools/stack/uosb_stack_fixes.py on the installed CloudKitty."""
