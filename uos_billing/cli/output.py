@@ -144,10 +144,31 @@ class _PartlyEscapedColumn(_EscapedColumn):
         return self._value.human_readable()
 
 
+class _Empty(cliff_columns.FormattableColumn):
+    """A null: empty text; sorted after every value, as cliff sorts None."""
+
+    def __init__(self):
+        super().__init__(None)
+
+    def human_readable(self):
+        return ''
+
+    def machine_readable(self):
+        return ''
+
+    def __lt__(self, other):
+        return False
+
+    def __gt__(self, other):
+        return not isinstance(other, _Empty)
+
+    __hash__ = cliff_columns.FormattableColumn.__hash__
+
+
 def text_cell(cell):
     """One value as the text formats get it."""
     if cell is None:
-        return ''
+        return _Empty()
     if isinstance(cell, str):
         return text.escape(cell)
     if isinstance(cell, MoneyColumn):

@@ -127,6 +127,16 @@ class TestMoneyInTables(fakes.CommandTestCase):
             response(200, {'accounts': accounts, 'links': []}))
         self.assertEqual('p2\np3\np1\n', out)
 
+    def test_nulls_sorted_last(self):
+        products = [dict(fakes.PRODUCT, id=i, yearly_price=y) for i, y in (
+            ('a', None), ('b', '100.0000000000'), ('c', '20.0000000000'))]
+        for direction, expected in (('--sort-ascending', 'c\nb\na\n'),
+                                    ('--sort-descending', 'a\nb\nc\n')):
+            self.assertEqual(expected, self.output(
+                product.ListProduct, ['--sort-column', 'Yearly Price',
+                                      direction, '-f', 'value', '-c', 'ID'],
+                response(200, {'products': products, 'links': []})))
+
 
 class TestNulls(fakes.CommandTestCase):
 
