@@ -197,6 +197,40 @@ class TestLife(base.TestCase):
         self.assertEqual(2, restarts.call_count)
 
 
+class TestDemoOutput(base.TestCase):
+
+    def test_one_labelled_summary_per_part(self):
+        from uos_billing.demo.stack import run
+        out = self.useFixture(fixtures.StringStream('stdout')).stream
+        self.useFixture(fixtures.MonkeyPatch('sys.stdout', out))
+        ok = mock.Mock(ok=True)
+        ok.name = 'demo-a'
+        off = mock.Mock(ok=False)
+        off.name = 'demo-b'
+        self.assertEqual(0, run._report('live', [ok], 0))
+        self.assertEqual(1, run._report('backfill', [ok, off], 0))
+        out.seek(0)
+        lines = [line for line in out.read().splitlines() if line]
+        self.assertEqual(2, len(lines), lines)
+        self.assertRegex(lines[0], r'^live: all checks passed for demo-a '
+                                   r'\(\d+\.\d s\)$')
+        self.assertRegex(lines[1], r'^backfill: FAILED checks for demo-b ')
+
+    def test_eventlet_deprecation_ignored_in_the_demo_only(self):
+        import uos_billing.demo  # noqa: F401 (installs the filter)
+        import warnings
+
+        class EventletDeprecationWarning(Warning):
+            pass
+
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.warn('\nEventlet is deprecated. It is currently being '
+                          'maintained in bugfix mode',
+                          EventletDeprecationWarning)
+            warnings.warn('something else', EventletDeprecationWarning)
+        self.assertEqual(['something else'], [str(w.message) for w in seen])
+
+
 class TestStackFixes(base.TestCase):
     """tools/stack/uosb_stack_fixes.py on the installed CloudKitty."""
 
