@@ -16,6 +16,7 @@
 import datetime
 import decimal
 import importlib.util
+import io
 import os
 from unittest import mock
 
@@ -201,7 +202,7 @@ class TestDemoOutput(base.TestCase):
 
     def test_one_labelled_summary_per_part(self):
         from uos_billing.demo.stack import run
-        out = self.useFixture(fixtures.StringStream('stdout')).stream
+        out = io.StringIO()
         self.useFixture(fixtures.MonkeyPatch('sys.stdout', out))
         ok = mock.Mock(ok=True)
         ok.name = 'demo-a'
