@@ -56,7 +56,7 @@ DOMAIN = """  <domain type='test'
 
 #: (RAM MiB, vCPUs) of the flavors the stack's VMs use.
 FLAVORS = {'m1.tiny': (512, 1), 'm1.small': (2048, 1),
-           'm1.medium': (4096, 2)}
+           'm1.medium': (4096, 2), 'm1.large': (8192, 4)}
 #: libvirt's virDomainState codes of the states VMs are put in.
 STATE_CODES = {'running': 1, 'paused': 3, 'shutoff': 5}
 IMAGE = '5b2d0f0e-9c1a-4d8e-8f3b-2f6a1c0d7e11'

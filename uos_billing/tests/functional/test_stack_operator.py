@@ -38,13 +38,14 @@ BILLING = '/v1/rating/module_config/billing'
 class TestStackOperator(test_stack.StackTestCase):
 
     def end_readme_products(self):
-        """End the m1.tiny price a failed run of the cycle left."""
+        """End the m1.large price a failed run of the cycle left."""
         billing = stack_cloud.Cloud(os.path.join(
             test_stack.STACK_DIR, 'stack.json')).billing
         now = datetime.datetime.now(datetime.timezone.utc)
         left = [p for p in billing.list('/products', 'products',
                                         params={'service': 'instance'})
-                if p['match'] == {'flavor_name': 'm1.tiny'} and (
+                if p['name'] == 'm1.large'
+                and p['match'] == {'flavor_name': 'm1.large'} and (
                     p['effective_to'] is None or
                     datetime.datetime.fromisoformat(p['effective_to']) > now)]
         end = now + datetime.timedelta(seconds=5)

@@ -41,7 +41,7 @@ class TestReadmeCycle(base.TestCase):
                       commands[1])
         # Continuation lines joined into one command.
         create = [c for c in commands
-                  if c.startswith('TINY=$(openstack rating product create')]
+                  if c.startswith('LARGE=$(openstack rating product create')]
         self.assertEqual(1, len(create))
         self.assertIn('--monthly-price 5.00 --currency EUR -f value -c ID)',
                       create[0])
