@@ -19,6 +19,7 @@ which statements use for their totals (SPEC section 2).
 """
 
 import decimal
+import re
 
 from uos_billing.core import errors
 
@@ -69,7 +70,8 @@ def check_currency(code, field='currency'):
     if not isinstance(code, str) or code not in MINOR_UNITS:
         raise errors.InvalidInput(
             field, 'unknown currency %r (expected an ISO 4217 code such as '
-                   'EUR or USD)' % (code,))
+                   'EUR or USD)' % (
+                       _shown(code) if isinstance(code, str) else code,))
     return code
 
 
@@ -78,12 +80,25 @@ def minor_unit(currency):
     return MINOR_UNITS[check_currency(currency)]
 
 
+#: The decimal strings users may give: ASCII digits, at most one point
+#: with digits on both sides, a minus sign where negatives are allowed. No
+#: exponent, no surrounding space, no digit separators and no other
+#: scripts' digits (Python's Decimal and int take all of these): a string
+#: is read the way people read it, or refused.
+PLAIN_DECIMAL = re.compile(r'-?[0-9]+(\.[0-9]+)?', re.ASCII)
+PLAIN_INTEGER = re.compile(r'-?[0-9]+', re.ASCII)
+_PLAIN = ('not a decimal amount: %r (expected ASCII digits with an optional '
+          'point and fraction, e.g. "12.50"; no exponent, spaces or digit '
+          'separators)')
+
+
 def parse(value, field, allow_negative=False):
     """Turn user input into a Decimal amount, or raise InvalidInput.
 
-    Strings and integers are taken as they are. A float (a JSON number) is
-    accepted only when its binary value is exactly the decimal it prints as,
-    so 12.5 passes and 0.1 is refused rather than silently approximated.
+    Strings must be PLAIN_DECIMAL; integers are taken as they are. A float
+    (a JSON number) is accepted only when its binary value is exactly the
+    decimal it prints as, so 12.5 passes and 0.1 is refused rather than
+    silently approximated.
     """
     if isinstance(value, bool):
         raise errors.InvalidInput(field, 'expected a decimal amount, got a '
@@ -99,11 +114,9 @@ def parse(value, field, allow_negative=False):
                 field, 'the number %r has no exact decimal value; send the '
                        'amount as a string, e.g. "%s"' % (value, repr(value)))
     elif isinstance(value, str):
-        try:
-            amount = decimal.Decimal(value.strip())
-        except decimal.InvalidOperation:
-            raise errors.InvalidInput(
-                field, 'not a decimal amount: %r' % (value,))
+        if not PLAIN_DECIMAL.fullmatch(value):
+            raise errors.InvalidInput(field, _PLAIN % (_shown(value),))
+        amount = decimal.Decimal(value)
     else:
         raise errors.InvalidInput(
             field, 'expected a decimal amount as a string, got %s' %
@@ -114,12 +127,38 @@ def parse(value, field, allow_negative=False):
         raise errors.InvalidInput(field, 'must not be negative, got %s' %
                                   amount)
     if abs(amount) > MAX_AMOUNT:
-        raise errors.InvalidInput(field, 'too large: %s' % amount)
+        raise errors.InvalidInput(field, 'too large: %s (at most %s)' % (
+            _shown(str(amount)), to_str(MAX_AMOUNT)))
     if -amount.as_tuple().exponent > STORED_PLACES:
         raise errors.InvalidInput(
-            field, 'more than %d decimal places: %s' % (STORED_PLACES,
-                                                        amount))
+            field, 'more than %d decimal places: %s' % (
+                STORED_PLACES, _shown(to_str(amount))))
     return amount + ZERO
+
+
+def _shown(value, most=40):
+    return value if len(value) <= most else value[:most] + '...'
+
+
+def parse_integer(value, field, minimum, maximum):
+    """An integer given as text (a query parameter), or InvalidInput.
+
+    PLAIN_INTEGER only, as parse() reads amounts: int() would also take
+    "1_000", " 12 " and "\u0661\u0662".
+    """
+    if not isinstance(value, str) or not PLAIN_INTEGER.fullmatch(value):
+        raise errors.InvalidInput(field, 'expected an integer in ASCII '
+                                         'digits, got %r' % (
+                                             _shown(str(value)),))
+    # int() refuses more than 4300 digits: compare lengths first.
+    if len(value.lstrip('-0')) > len(str(max(abs(minimum), abs(maximum)))):
+        number = None
+    else:
+        number = int(value)
+    if number is None or not minimum <= number <= maximum:
+        raise errors.InvalidInput(field, 'must be between %d and %d, got %s'
+                                  % (minimum, maximum, _shown(value)))
+    return number
 
 
 def check_places(amount, currency, field):

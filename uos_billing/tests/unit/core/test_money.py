@@ -35,13 +35,42 @@ class ParseTest(base.TestCase):
         self.assertEqual(D('12.34'), money.parse('12.34', 'amount'))
         self.assertEqual('12.34', str(money.parse('12.34', 'amount')))
 
-    def test_string_is_stripped(self):
-        self.assertEqual(D('7.5'), money.parse('  7.5\n', 'amount'))
+    def test_surrounding_space_is_refused(self):
+        # Decimal() strips it: a string is read as it is, or refused.
+        for text in ('  7.5\n', ' 1', '1 ', '\t1'):
+            self.assertRefused(text, 'not a decimal amount')
 
-    def test_string_in_exponent_notation_is_normalised(self):
-        amount = money.parse('1E+3', 'amount')
-        self.assertEqual(D('1000'), amount)
-        self.assertEqual('1000', str(amount))
+    def test_exponent_notation_is_refused(self):
+        # Amounts are written as the API answers them: fixed point.
+        for text in ('1E+3', '1e3', '1e-2', '5E0'):
+            self.assertRefused(text, 'no exponent')
+
+    def test_digit_separators_are_refused(self):
+        # Decimal() reads "1_000" as 1000.
+        for text in ('1_000', '1_000.5', '1,000', "1'000"):
+            self.assertRefused(text, 'not a decimal amount')
+
+    def test_other_scripts_digits_are_refused(self):
+        # Decimal() reads Arabic-Indic, Devanagari and fullwidth digits.
+        for text in ('\u0661', '\u0661\u0662', '\u0967', '\uff11',
+                     '1\u0660'):
+            self.assertRefused(text, 'ASCII digits')
+
+    def test_half_written_numbers_are_refused(self):
+        for text in ('.5', '5.', '+5', '--5', '-', '.', '1.2.3', '0x10'):
+            self.assertRefused(text, 'not a decimal amount',
+                               allow_negative=True)
+
+    def test_plain_decimals_are_accepted(self):
+        self.assertEqual(D('7.5'), money.parse('7.5', 'amount'))
+        self.assertEqual(D('1000'), money.parse('1000', 'amount'))
+        self.assertEqual(D('0.05'), money.parse('000.05', 'amount'))
+        self.assertEqual(D('-3.25'), money.parse('-3.25', 'amount',
+                                                 allow_negative=True))
+
+    def test_a_long_refused_string_is_shown_shortened(self):
+        e = self.assertRefused('x' * 10000, 'not a decimal amount')
+        self.assertLess(len(e.reason), 400)
 
     def test_int(self):
         amount = money.parse(25, 'amount')
@@ -81,15 +110,15 @@ class ParseTest(base.TestCase):
         self.assertRefused('ten', 'not a decimal amount')
 
     def test_nan_is_refused(self):
-        self.assertRefused('NaN', 'not a finite amount')
-        self.assertRefused('sNaN', 'not a finite amount')
+        self.assertRefused('NaN', 'not a decimal amount')
+        self.assertRefused('sNaN', 'not a decimal amount')
         self.assertRaises(errors.InvalidInput, money.parse, float('nan'),
                           'amount')
         self.assertRefused(D('NaN'), 'not a finite amount')
 
     def test_infinity_is_refused(self):
-        self.assertRefused('Infinity', 'not a finite amount')
-        self.assertRefused('-Infinity', 'not a finite amount',
+        self.assertRefused('Infinity', 'not a decimal amount')
+        self.assertRefused('-Infinity', 'not a decimal amount',
                            allow_negative=True)
         self.assertRefused(float('inf'), 'not a finite amount')
 
@@ -132,6 +161,38 @@ class ParseTest(base.TestCase):
         e = self.assertRaises(errors.InvalidInput, money.parse, 'x',
                               'credit_limit')
         self.assertEqual('credit_limit', e.field)
+
+
+class ParseIntegerTest(base.TestCase):
+    """Integers of query strings (limit, marker), read as parse() reads."""
+
+    def assertRefused(self, value, reason_part):
+        e = self.assertRaises(errors.InvalidInput, money.parse_integer,
+                              value, 'limit', 1, 1000)
+        self.assertEqual('limit', e.field)
+        self.assertIn(reason_part, e.reason)
+
+    def test_ascii_digits(self):
+        self.assertEqual(1, money.parse_integer('1', 'limit', 1, 1000))
+        self.assertEqual(1000, money.parse_integer('1000', 'limit', 1, 1000))
+        self.assertEqual(7, money.parse_integer('007', 'limit', 1, 1000))
+
+    def test_what_int_takes_is_refused(self):
+        # int() reads every one of these.
+        for text in ('1_0', ' 5', '5 ', '+5', '\u0661\u0662', '\uff15', ''):
+            self.assertRefused(text, 'expected an integer in ASCII digits')
+
+    def test_out_of_range(self):
+        self.assertRefused('0', 'must be between 1 and 1000, got 0')
+        self.assertRefused('1001', 'must be between 1 and 1000, got 1001')
+        self.assertRefused('-1', 'must be between 1 and 1000')
+
+    def test_more_digits_than_int_reads_is_out_of_range(self):
+        # int() refuses 5000 digits with a ValueError of its own.
+        self.assertRefused('9' * 5000, 'must be between 1 and 1000')
+
+    def test_not_text(self):
+        self.assertRefused(5, 'expected an integer in ASCII digits')
 
 
 class CurrencyTest(base.TestCase):
