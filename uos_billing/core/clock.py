@@ -15,7 +15,16 @@
 
 import datetime
 
+from uos_billing.core import errors
+
 UTC = datetime.timezone.utc
+
+#: The instants a user may give (a product's dates, a list's filters, a
+#: statement's month): from the Unix epoch to the start of year 9999, so
+#: that what is computed from one (a month's end, the period after it)
+#: stays inside datetime's range, which ends with year 9999.
+EARLIEST = datetime.datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime.datetime(9999, 1, 1, tzinfo=UTC)
 
 
 def instant(dt):
@@ -29,6 +38,23 @@ def instant(dt):
     else:
         dt = dt.astimezone(UTC)
     return dt.replace(microsecond=0)
+
+
+def bounded(dt, field):
+    """dt as a billing instant, or InvalidInput unless EARLIEST <= dt < LATEST.
+
+    An offset that moves the instant past datetime's range (year 1 at
+    +05:00, year 9999 at -05:00) is refused the same way.
+    """
+    try:
+        at = instant(dt)
+    except OverflowError:
+        at = None
+    if at is None or not EARLIEST <= at < LATEST:
+        raise errors.InvalidInput(field, 'must be from %s to before %s, got '
+                                  '%s' % (EARLIEST.isoformat(),
+                                          LATEST.isoformat(), dt.isoformat()))
+    return at
 
 
 def naive_utc(dt):

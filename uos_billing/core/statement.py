@@ -30,18 +30,25 @@ from uos_billing.core import ledger
 from uos_billing.core import money
 
 BURN_RATE_DAYS = 7
-_MONTH = re.compile(r'^(\d{4})-(\d{2})$')
+# ASCII digits only (\d takes every script's), the whole string.
+_MONTH = re.compile(r'([0-9]{4})-([0-9]{2})')
 
 
 def month_window(month, field='month'):
     """The window of a calendar month given as YYYY-MM."""
-    found = _MONTH.match(month or '')
+    found = _MONTH.fullmatch(month) if isinstance(month, str) else None
     if not found:
         raise errors.InvalidInput(field, 'expected YYYY-MM, got %r' % (
             month,))
     year, number = int(found.group(1)), int(found.group(2))
-    if not 1 <= number <= 12 or year < 1970:
+    if not 1 <= number <= 12:
         raise errors.InvalidInput(field, 'no such month: %r' % (month,))
+    if not clock.EARLIEST.year <= year < clock.LATEST.year:
+        # The last month whose end is a billing instant: 9998-12.
+        raise errors.InvalidInput(field, 'must be from %s to %s, got %r' % (
+            clock.EARLIEST.strftime('%Y-%m'),
+            (clock.LATEST - datetime.timedelta(days=1)).strftime('%Y-%m'),
+            month))
     begin = datetime.datetime(year, number, 1, tzinfo=clock.UTC)
     end = datetime.datetime(year + number // 12, number % 12 + 1, 1,
                             tzinfo=clock.UTC)

@@ -16,6 +16,7 @@
 import datetime
 
 from uos_billing.core import clock
+from uos_billing.core import errors
 from uos_billing.tests import base
 
 utc = base.utc
@@ -61,6 +62,37 @@ class InstantTest(base.TestCase):
                                                       utc(2026, 1, 2)))
         self.assertEqual(-60, clock.seconds_between(utc(2026, 1, 1, 0, 1),
                                                     utc(2026, 1, 1)))
+
+
+class BoundedTest(base.TestCase):
+    """The instants users may give: the epoch to the start of 9999."""
+
+    def test_inside(self):
+        self.assertEqual(utc(1970, 1, 1), clock.bounded(utc(1970, 1, 1),
+                                                        'at'))
+        self.assertEqual(utc(9998, 12, 31, 23, 59, 59), clock.bounded(
+            utc(9998, 12, 31, 23, 59, 59, 999999), 'at'))
+
+    def refused(self, dt):
+        e = self.assertRaises(errors.InvalidInput, clock.bounded, dt, 'at')
+        self.assertEqual('at', e.field)
+        self.assertIn('must be from 1970-01-01T00:00:00+00:00 to before '
+                      '9999-01-01T00:00:00+00:00, got ', e.reason)
+        return e.reason
+
+    def test_outside(self):
+        self.refused(utc(1969, 12, 31, 23, 59, 59))
+        self.refused(utc(9999, 1, 1))
+        self.refused(datetime.datetime(9999, 12, 31, 23, 59, 59))
+
+    def test_offsets_past_datetime_are_refused_not_raised(self):
+        # astimezone() raised OverflowError: a 500 from the API.
+        minus5 = datetime.timezone(datetime.timedelta(hours=-5))
+        plus5 = datetime.timezone(datetime.timedelta(hours=5))
+        self.assertIn('9999-12-31T23:59:59-05:00', self.refused(
+            datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=minus5)))
+        self.assertIn('0001-01-01T00:00:00+05:00', self.refused(
+            datetime.datetime(1, 1, 1, tzinfo=plus5)))
 
 
 class WindowTest(base.TestCase):

@@ -40,6 +40,30 @@ class TestMonthWindow(base.BaseTestCase):
                                     statement.month_window, month)
             self.assertEqual('month', exc.field)
 
+    def test_the_months_of_billing_instants(self):
+        self.assertEqual((utc(1970, 1, 1), utc(1970, 2, 1)),
+                         tuple(statement.month_window('1970-01')))
+        self.assertEqual((utc(9998, 12, 1), utc(9999, 1, 1)),
+                         tuple(statement.month_window('9998-12')))
+
+    def test_months_past_the_instants_are_refused(self):
+        # 9999-12 ended in year 10000, which datetime cannot hold: it was
+        # a 500 ("year 10000 is out of range"); 0000-01 another.
+        for month in ('9999-12', '9999-01', '1969-12', '0001-01', '0000-01'):
+            exc = self.assertRaises(errors.InvalidInput,
+                                    statement.month_window, month)
+            self.assertEqual(('month', "must be from 1970-01 to 9998-12, got "
+                                       "%r" % month),
+                             (exc.field, exc.reason))
+
+    def test_only_ascii_digits_and_the_whole_string(self):
+        # \d took Arabic-Indic digits, and $ a trailing newline.
+        for month in ('\u0662\u0660\u0662\u0666-\u0661\u0661',
+                      '2026-11\n', ' 2026-11'):
+            exc = self.assertRaises(errors.InvalidInput,
+                                    statement.month_window, month)
+            self.assertIn('expected YYYY-MM', exc.reason)
+
 
 class TestStatement(base.BaseTestCase):
 
