@@ -23,22 +23,32 @@ from uos_billing.core import clock
 from uos_billing.core import errors
 from uos_billing.core import money
 from uos_billing.core import pricebook
+from uos_billing.core import text
 
 PRICE_FIELDS = ('on_demand_price', 'monthly_price', 'yearly_price')
-TEXT_LIMITS = {'name': 255, 'service': 64, 'region': 255, 'unit': 64}
+#: Prices held as they stand (a term's price is charged as it is): no more
+#: places than the currency's minor unit. on_demand_price is a rate per
+#: unit of usage, multiplied by quantities and rounded only in statement
+#: totals (SPEC 2), so it may be finer (0.0116 EUR an hour).
+PREPAID_PRICE_FIELDS = ('monthly_price', 'yearly_price')
 MATCH_LIMIT = 32
 
 
 def check_text(value, field, required=True):
+    """A single-line text field, stripped; its length is the schema's.
+
+    The API's schema holds each field to its column's length
+    (uos_billing.rating.api.schemas); the characters are checked here too,
+    for every caller, by the one rule of uos_billing.core.text.
+    """
     if not isinstance(value, str):
         raise errors.InvalidInput(field, 'expected a string, got %s' %
                                   type(value).__name__)
-    value = value.strip()
+    # Before strip(), which takes some control characters (U+001C-U+001F,
+    # U+0085) for white space.
+    value = text.check_line(value, field).strip()
     if required and not value:
         raise errors.InvalidInput(field, 'must not be empty')
-    if len(value) > TEXT_LIMITS[field]:
-        raise errors.InvalidInput(field, 'longer than %d characters' %
-                                  TEXT_LIMITS[field])
     return value
 
 
@@ -57,15 +67,21 @@ def _match(match):
             raise errors.InvalidInput(
                 'match', 'the value of %s must be a string or an integer, '
                          'got %s' % (key, type(value).__name__))
+        text.check_line(key, 'match')
+        if isinstance(value, str):
+            text.check_line(value, 'match.%s' % key)
     return match
 
 
-def _price(value, field, required):
+def _price(value, field, required, currency):
     if value is None:
         if required:
             raise errors.InvalidInput(field, 'is required')
         return None
-    return money.parse(value, field)
+    price = money.parse(value, field)
+    if field in PREPAID_PRICE_FIELDS:
+        money.check_places(price, currency, field)
+    return price
 
 
 def new_product(product_id, fields, default_currency, now):
@@ -79,6 +95,8 @@ def new_product(product_id, fields, default_currency, now):
         raise errors.InvalidInput(
             'effective_to', 'must be after effective_from (%s)' %
                             begin.isoformat())
+    currency = money.check_currency(
+        fields.get('currency') or default_currency)
     return pricebook.Product.build(
         id=product_id, name=check_text(fields.get('name'), 'name'),
         service=check_text(fields.get('service'), 'service'),
@@ -87,14 +105,12 @@ def new_product(product_id, fields, default_currency, now):
         match=_match(fields.get('match', {})),
         unit=check_text(fields.get('unit', 'unit'), 'unit', required=False),
         on_demand_price=_price(fields.get('on_demand_price'),
-                               'on_demand_price', True),
+                               'on_demand_price', True, currency),
         monthly_price=_price(fields.get('monthly_price'), 'monthly_price',
-                             False),
+                             False, currency),
         yearly_price=_price(fields.get('yearly_price'), 'yearly_price',
-                            False),
-        currency=money.check_currency(
-            fields.get('currency') or default_currency),
-        effective_from=begin, effective_to=end)
+                            False, currency),
+        currency=currency, effective_from=begin, effective_to=end)
 
 
 def price_change(product, successor_id, prices, at):
@@ -112,7 +128,8 @@ def price_change(product, successor_id, prices, at):
         raise errors.InvalidInput(
             'effective_from', 'product %s ends at %s, before the price '
             'change' % (product.id, product.effective_to.isoformat()))
-    changed = {field: _price(value, field, field == 'on_demand_price')
+    changed = {field: _price(value, field, field == 'on_demand_price',
+                             product.currency)
                for field, value in prices.items()}
     ended = dataclasses.replace(product, effective_to=at)
     successor = dataclasses.replace(product, id=successor_id,

@@ -75,6 +75,11 @@ class AccountService(object):
                         'the currency of project %s cannot change: its '
                         'ledger has entries' % project_id)
                 account.currency = currency
+                # The limits kept must fit the new currency's places too.
+                for field in ('credit_limit', 'low_balance_threshold'):
+                    kept = getattr(account, field)
+                    if field not in fields and kept is not None:
+                        money.check_places(kept, currency, field)
             if 'credit_limit' in fields:
                 limit = _limit(fields['credit_limit'], 'credit_limit')
                 account.credit_limit = money.check_places(

@@ -57,6 +57,45 @@ class TestNewProduct(base.BaseTestCase):
                                     'p1', dict(GOOD, **change), 'EUR', NOW)
             self.assertEqual(field, exc.field, change)
 
+    def test_prepaid_prices_follow_the_currency_places(self):
+        # A JPY monthly price of 333.33 was accepted and charged as it is.
+        for field in ('monthly_price', 'yearly_price'):
+            exc = self.assertRaises(
+                errors.InvalidInput, catalog.new_product, 'p1',
+                dict(GOOD, currency='JPY', **{field: '333.33'}), 'EUR', NOW)
+            self.assertEqual((field, '333.33 has more decimal places than '
+                                     'JPY allows (0)'),
+                             (exc.field, exc.reason))
+        exc = self.assertRaises(
+            errors.InvalidInput, catalog.new_product, 'p1',
+            dict(GOOD, monthly_price='10.005'), 'EUR', NOW)
+        self.assertEqual('monthly_price', exc.field)
+        product = catalog.new_product(
+            'p1', dict(GOOD, currency='KWD', monthly_price='10.005'), 'EUR',
+            NOW)
+        self.assertEqual(D('10.005'), product.monthly_price)
+
+    def test_on_demand_rate_may_be_finer_than_the_currency(self):
+        # A rate per unit of usage, rounded only in statement totals.
+        product = catalog.new_product(
+            'p1', dict(GOOD, currency='JPY', on_demand_price='0.125',
+                       monthly_price='3000'), 'EUR', NOW)
+        self.assertEqual((D('0.125'), D('3000')),
+                         (product.on_demand_price, product.monthly_price))
+
+    def test_control_characters_are_refused(self):
+        for change, field in (({'name': 'a\x00b'}, 'name'),
+                              ({'service': '\x1b[31minstance'}, 'service'),
+                              ({'unit': 'hour\x85'}, 'unit'),
+                              ({'region': 'Region\tOne'}, 'region'),
+                              ({'match': {'flavor\nname': 'x'}}, 'match'),
+                              ({'match': {'flavor': 'm1\x07'}},
+                               'match.flavor')):
+            exc = self.assertRaises(errors.InvalidInput, catalog.new_product,
+                                    'p1', dict(GOOD, **change), 'EUR', NOW)
+            self.assertEqual(field, exc.field, change)
+            self.assertIn('control character', exc.reason)
+
 
 class TestPriceChange(base.BaseTestCase):
 
@@ -87,3 +126,16 @@ class TestPriceChange(base.BaseTestCase):
                                 self.product, 'p2',
                                 {'on_demand_price': None}, utc(2026, 12, 1))
         self.assertEqual('on_demand_price', exc.field)
+
+    def test_new_prepaid_prices_follow_the_currency_places(self):
+        exc = self.assertRaises(errors.InvalidInput, catalog.price_change,
+                                self.product, 'p2',
+                                {'yearly_price': '100.001'},
+                                utc(2026, 12, 1))
+        self.assertEqual(('yearly_price', '100.001 has more decimal places '
+                                          'than EUR allows (2)'),
+                         (exc.field, exc.reason))
+        _ended, successor = catalog.price_change(
+            self.product, 'p2', {'on_demand_price': '0.0001'},
+            utc(2026, 12, 1))
+        self.assertEqual(D('0.0001'), successor.on_demand_price)
