@@ -31,7 +31,9 @@ from webob import exc as webob_exc
 
 from uos_billing.core import errors
 from uos_billing.core import money
+from uos_billing.core import text
 from uos_billing.rating.api import policies
+from uos_billing.rating.api import schemas
 
 LOG = logging.getLogger(__name__)
 
@@ -205,15 +207,10 @@ def paging(params):
     if limit is None:
         limit = DEFAULT_LIMIT
     else:
-        try:
-            limit = int(limit)
-        except ValueError:
-            raise errors.InvalidInput('limit', 'not an integer: %r' % limit)
-        if not 1 <= limit <= MAX_LIMIT:
-            raise errors.InvalidInput('limit', 'must be between 1 and %d' %
-                                      MAX_LIMIT)
-    if marker is not None and not marker:
-        raise errors.InvalidInput('marker', 'must not be empty')
+        limit = money.parse_integer(limit, 'limit', 1, MAX_LIMIT)
+    if marker is not None:
+        # An id of the list: no id is longer than a line of billing's.
+        text.check_line(marker, 'marker', schemas.FIELD_CHARS, min_chars=1)
     return limit, marker
 
 
