@@ -41,8 +41,8 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 TITLES = {400: 'Bad Request', 402: 'Payment Required', 403: 'Forbidden',
           404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
-          415: 'Unsupported Media Type', 500: 'Internal Server Error',
-          503: 'Service Unavailable'}
+          413: 'Content Too Large', 415: 'Unsupported Media Type',
+          500: 'Internal Server Error', 503: 'Service Unavailable'}
 
 
 class Refused(Exception):
@@ -130,28 +130,43 @@ def handled(func):
             return _refuse(409, str(exc))
         except errors.ServiceUnavailable as exc:
             return _refuse(503, str(exc))
-        except webob_exc.HTTPException:
-            raise
+        except webob_exc.HTTPException as exc:
+            # Nothing under the billing path answers pecan's own pages.
+            return _refuse(exc.code, exc.detail or exc.title)
         except Exception:
             LOG.exception('billing API: %s failed', func.__name__)
             return _refuse(500, 'internal error, see the CloudKitty API log')
     return wrapper
 
 
-# Set by the root controller's routing on a body that is not UTF-8, which
-# pecan would otherwise refuse with an HTML page before any handler runs.
-NOT_UTF8 = 'uos_billing.body_not_utf8'
+def _refuse_constant(name):
+    raise ValueError('%s is not JSON' % name)
+
+
+def _object(pairs):
+    found = {}
+    for key, value in pairs:
+        if key in found:
+            raise errors.InvalidInput(key, 'given more than once')
+        found[key] = value
+    return found
 
 
 def body():
-    """The request's JSON object body."""
-    if pecan.request.environ.get(NOT_UTF8):
-        raise errors.InvalidInput('body', 'not UTF-8 encoded JSON')
+    """The request's JSON object body.
+
+    The routing (guard.check) has bounded its size and depth and checked
+    its encoding. Strict JSON: no NaN or Infinity, no name twice in an
+    object (json.loads would keep the last one silently).
+    """
     raw = pecan.request.body
     if not raw:
         return {}
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_constant=_refuse_constant,
+                          object_pairs_hook=_object)
+    except errors.InvalidInput:
+        raise
     except ValueError as exc:
         raise errors.InvalidInput('body', 'not valid JSON: %s' % exc)
     if not isinstance(data, dict):
@@ -160,8 +175,7 @@ def body():
 
 
 def no_body():
-    if pecan.request.environ.get(NOT_UTF8) or (pecan.request.body
-                                               and body()):
+    if pecan.request.body and body():
         raise errors.InvalidInput('body', 'this action takes no body')
 
 

@@ -24,10 +24,14 @@ from pecan import rest
 
 from uos_billing.rating.api import accounts
 from uos_billing.rating.api import base
+from uos_billing.rating.api import guard
 from uos_billing.rating.api import holds
 from uos_billing.rating.api import orders
 from uos_billing.rating.api import products
 from uos_billing.rating.api import quote
+
+# Set by the routing on a request refused before any handler runs.
+REFUSAL = 'uos_billing.refusal'
 
 
 class BillingController(rest.RestController):
@@ -44,11 +48,28 @@ class BillingController(rest.RestController):
     @pecan.expose()
     def _route(self, args, request=None):
         request = request or pecan.request
+        # Every answer under this path is JSON, whatever Accept asks for
+        # (pecan would answer 406 in HTML otherwise).
+        request.pecan['content_type'] = guard.JSON
         try:
-            request.body.decode('utf-8')
-        except UnicodeDecodeError:
-            # Pecan decodes a JSON body to look for arguments and answers
-            # an HTML 400 when it cannot: let the handler refuse it in JSON.
-            request.environ[base.NOT_UTF8] = True
+            guard.check(_ROUTES, args, request)
+        except Exception as exc:
+            request.environ[REFUSAL] = exc
+            # Pecan decodes the query and a JSON body to look for
+            # arguments, even for this handler: it must not see the
+            # refused ones.
+            request.environ['QUERY_STRING'] = ''
             request.body = b''
+            return self._refused, []
         return super()._route(args, request)
+
+    @pecan.expose('json')
+    @base.handled
+    def _refused(self, *args, **kwargs):
+        exc = pecan.request.environ[REFUSAL]
+        if getattr(exc, 'extra', {}).get('allow'):
+            pecan.response.allow = exc.extra.pop('allow')
+        raise exc
+
+
+_ROUTES = guard.route_table(BillingController)

@@ -38,6 +38,8 @@ POLICY = os.path.abspath(os.path.join(
     'uos-billing-policy.yaml.sample'))
 #: Every request of the gabbi tests happens at this instant.
 NOW = datetime.datetime(2026, 1, 15, 12, 0, tzinfo=datetime.timezone.utc)
+#: $ENVIRON['UOSB_GABBI_LONG_NOTE']: 70,000 characters, past a TEXT column.
+LONG_TEXT = ('UOSB_GABBI_LONG_NOTE', 'n' * 70000)
 
 
 class BillingConfigFixture(ck_fixtures.ConfigFixture):
@@ -57,8 +59,10 @@ class BillingConfigFixture(ck_fixtures.ConfigFixture):
         pricing.PRICE_BOOKS.clear()
         pricing.ON_DEMAND_ORDERS.clear()
         timeutils.set_time_override(NOW)
+        os.environ[LONG_TEXT[0]] = LONG_TEXT[1]
 
     def stop_fixture(self):
+        os.environ.pop(LONG_TEXT[0], None)
         timeutils.clear_time_override()
         pricing.PRICE_BOOKS.clear()
         pricing.ON_DEMAND_ORDERS.clear()
