@@ -77,13 +77,30 @@ def authorize(action, project_id=None):
 
 
 def owned(kind, ident, row, action):
-    """row, once the caller may act on it (another project's is a 404)."""
+    """row, once the caller may act on it.
+
+    Another project's object does not exist, as far as the caller knows
+    (404); one the caller may read (billing:<kind>:get) but not act on is
+    a 403 that names the policy.
+    """
     try:
         authorize(action, row['project_id'])
     except Refused:
-        # Another project's object does not exist, as far as you know.
-        raise errors.NotFound(kind, ident)
+        read = '%s:get' % kind
+        if action == read or not _may(read, row['project_id']):
+            raise errors.NotFound(kind, ident)
+        raise
     return row
+
+
+def _may(action, project_id):
+    if 'billing:' + action not in ck_policy._ENFORCER.registered_rules:
+        return False
+    try:
+        authorize(action, project_id)
+    except Refused:
+        return False
+    return True
 
 
 def target_project(fields):

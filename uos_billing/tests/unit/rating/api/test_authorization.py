@@ -140,11 +140,47 @@ class TestAuthorization(base.KeystoneAPITestCase):
         order_path = '/orders/%s' % self.order['id']
         self.assertEqual('30.0000000000', self.ok(
             'GET', order_path + '/renewal', headers=reader)['price'])
-        # billing:order:renew needs a member: the order is not found.
-        self.assertEqual(404, self.call('POST', order_path + '/renew',
-                                        headers=reader).status)
+        # billing:order:renew needs a member; the reader sees the order,
+        # so it is forbidden (it was "not found").
+        answer = self.call('POST', order_path + '/renew', headers=reader)
+        self.assertEqual(403, answer.status, answer.text)
+        self.assertIn('billing:order:renew', answer.json['error']['message'])
         self.assertEqual(0, self.ok('GET', order_path,
                                     headers=self.admin)['renewals'])
+
+    def test_a_reader_is_forbidden_every_action_on_a_visible_order(self):
+        reader = self.as_(self.token('project-a', ['reader'],
+                                     user_id='reader-a'))
+        order_path = '/orders/%s' % self.order['id']
+        answers = {
+            'billing:order:cancel': self.call(
+                'POST', order_path + '/cancel', headers=reader),
+            'billing:order:renew': self.call(
+                'POST', order_path + '/renew', headers=reader),
+            'billing:order:update': self.call(
+                'PUT', order_path, {'auto_renew': True}, headers=reader),
+        }
+        for rule, answer in answers.items():
+            self.assertEqual(403, answer.status, answer.text)
+            self.assertIn(rule, answer.json['error']['message'])
+        order = self.ok('GET', order_path, headers=self.admin)
+        self.assertEqual(('active', False, 0), (
+            order['status'], order['auto_renew'], order['renewals']))
+        # Another project's reader still finds nothing.
+        other = self.as_(self.token('project-b', ['reader'],
+                                    user_id='reader-b'))
+        self.assertEqual(404, self.call('POST', order_path + '/cancel',
+                                        headers=other).status)
+
+    def test_a_member_acting_on_a_hold_it_cannot_see_finds_nothing(self):
+        hold = self.ok('POST', '/holds', {
+            'project_id': 'project-a', 'service': 'instance',
+            'mode': 'monthly', 'count': 1, 'product_id': self.product_id},
+            status=201, headers=self.admin)
+        # No billing:hold:get: a hold is not visible to members, so its
+        # actions stay a 404.
+        self.assertEqual(404, self.call(
+            'POST', '/holds/%s/release' % hold['id'], headers=self.a).status)
 
     def test_admin_sees_everything(self):
         self.ok('POST', '/accounts/project-b/recharge', {'amount': '1'},
