@@ -302,4 +302,8 @@ QUOTE = Fields(
     ('lines', 'Lines', output.LinesColumn),
     ('total', 'Total', AMOUNT),
     ('currency', 'Currency'),
+    # An incomplete quote (a line no product prices) says so.
+    ('complete', 'Complete'),
+    ('message', 'Message'),
+    optional=('complete', 'message'),
 )

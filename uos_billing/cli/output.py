@@ -115,13 +115,19 @@ class LinesColumn(cliff_columns.FormattableColumn):
         return column(text, self.currency).human_readable()
 
     def human_readable(self):
-        return '\n'.join(text.escape(
-            '%s qty=%s %s x%s product=%s unit_price=%s amount=%s' % (
-                line.get('service'), line.get('qty'), line.get('mode'),
-                line.get('count'), line.get('product_id') or '',
-                self._money(line.get('unit_price'), PriceColumn),
-                self._money(line.get('amount'), MoneyColumn)))
-            for line in self._value or [])
+        return '\n'.join(text.escape(self._line(line))
+                         for line in self._value or [])
+
+    def _line(self, line):
+        head = '%s qty=%s %s x%s' % (line.get('service'), line.get('qty'),
+                                     line.get('mode'), line.get('count'))
+        if line.get('unpriced'):
+            # No product prices it: no amount, never a 0 that reads free.
+            return '%s UNPRICED: %s' % (head, line.get('message'))
+        return '%s product=%s unit_price=%s amount=%s' % (
+            head, line.get('product_id') or '',
+            self._money(line.get('unit_price'), PriceColumn),
+            self._money(line.get('amount'), MoneyColumn))
 
     def machine_readable(self):
         return [dict(line) for line in self._value or []]

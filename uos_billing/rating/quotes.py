@@ -63,7 +63,16 @@ def _line(index, item, prices, now):
     if mode == terms.ON_DEMAND:
         product, amount = _price_on_demand(prices, service, qty, fields,
                                            region, now)
-        unit_price = product.on_demand_price if product else None
+        if product is None:
+            # Rating would not charge it either, but that is no price: the
+            # line says so rather than carry an amount of 0.
+            return {'service': service, 'qty': qty, 'mode': mode,
+                    'count': count, 'product_id': None, 'currency': None,
+                    'unit_price': None, 'amount': None, 'unpriced': True,
+                    'message': 'no product prices %s with these fields in '
+                               'region %s: this usage has no price' % (
+                                   service, region)}
+        unit_price = product.on_demand_price
     else:
         try:
             terms.check_mode_count(mode, count)
@@ -81,17 +90,24 @@ def _line(index, item, prices, now):
             raise errors.InvalidInput(_item_field(index, 'mode'),
                                       exc.reason)
     return {'service': service, 'qty': qty, 'mode': mode, 'count': count,
-            'product_id': product.id if product else None,
-            'currency': product.currency if product else None,
-            'unit_price': unit_price, 'amount': amount}
+            'product_id': product.id, 'currency': product.currency,
+            'unit_price': unit_price, 'amount': amount, 'unpriced': False}
 
 
 def quote(items, currency=None, dbapi=None, now=None):
-    """Price items; every priced line must be in one currency."""
+    """Price items; every priced line must be in one currency.
+
+    A quote with an unpriced line (on-demand usage no product prices) is
+    not complete: it has no total, and a message says how many lines have
+    no price, so that no one reads it as free.
+    """
     if not items:
         raise errors.InvalidInput('items', 'must list at least one item')
     if len(items) > MAX_ITEMS:
         raise errors.InvalidInput('items', 'at most %d items' % MAX_ITEMS)
+    if currency is not None:
+        # Answered as the quote's currency even when no line is priced.
+        money.check_currency(currency)
     now = clock.instant(now or timeutils.utcnow(with_timezone=True))
     prices = pricing.PRICE_BOOKS.get(dbapi or db_api.get_instance())
     lines = [_line(i, item, prices, now) for i, item in enumerate(items)]
@@ -106,5 +122,12 @@ def quote(items, currency=None, dbapi=None, now=None):
                 _item_field(index, 'service'), 'priced in %s, not %s: a '
                 'quote is in one currency' % (found, currency))
     currency = currency or CONF.billing.default_currency
-    return {'lines': lines, 'currency': currency,
-            'total': money.sum_of(line['amount'] for line in lines)}
+    unpriced = sum(1 for line in lines if line['unpriced'])
+    result = {'lines': lines, 'currency': currency, 'complete': not unpriced,
+              'total': None if unpriced else money.sum_of(
+                  line['amount'] for line in lines)}
+    if unpriced:
+        result['message'] = (
+            '%d of %d items matched no product and have no price: the quote '
+            'has no total' % (unpriced, len(lines)))
+    return result

@@ -91,3 +91,26 @@ class TestQuote(fakes.CommandTestCase):
                           self.parse_error(billing.Quote, ['--item', item]))
         self.assertIn('the following arguments are required: --item',
                       self.parse_error(billing.Quote, []))
+
+    def test_an_unpriced_line_says_so(self):
+        # The API answered amount 0 for usage no product prices; now the
+        # line and the quote say that nothing prices it.
+        quote = {
+            'lines': [QUOTE['lines'][0], {
+                'service': 'network', 'qty': '10', 'product_id': None,
+                'mode': 'on_demand', 'count': 1, 'unit_price': None,
+                'amount': None, 'unpriced': True,
+                'message': 'no product prices network with these fields in '
+                           'region *: this usage has no price'}],
+            'complete': False, 'total': None, 'currency': 'EUR',
+            'message': '1 of 2 items matched no product and have no price: '
+                       'the quote has no total'}
+        out = self.output(billing.Quote, ['--item', 'service=network,qty=10'],
+                          response(200, quote))
+        self.assertIn('|          | network qty=10 on_demand x1 UNPRICED: no '
+                      'product prices network with these fields in region *: '
+                      'this usage has no price', out)
+        self.assertIn('| Complete | False', out)
+        self.assertIn('| Message  | 1 of 2 items matched no product and '
+                      'have no price: the quote has no total', out)
+        self.assertNotIn('amount=None', out)

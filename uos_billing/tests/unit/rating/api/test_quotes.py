@@ -101,6 +101,36 @@ class TestQuotes(base.APITestCase):
         self.assertEqual(before, self.ok('GET', '/accounts'))
         self.assertEqual([], self.db.list_ledger('acme'))
 
+    def test_usage_no_product_prices_is_not_free(self):
+        # It answered a line with amount 0 and product_id null, and a total
+        # of 0, which reads as free.
+        answer = self.quote(
+            {'service': 'instance', 'qty': '720',
+             'fields': {'flavor_name': 'm1.small'}},
+            {'service': 'network', 'qty': '10'})
+        priced, unpriced = answer['lines']
+        self.assertEqual((False, '17.0640000000'),
+                         (priced['unpriced'], priced['amount']))
+        self.assertNotIn('message', priced)
+        self.assertEqual({
+            'service': 'network', 'qty': '10', 'mode': 'on_demand',
+            'count': 1, 'product_id': None, 'unit_price': None,
+            'amount': None, 'unpriced': True,
+            'message': 'no product prices network with these fields in '
+                       'region *: this usage has no price'},
+            unpriced)
+        self.assertEqual(
+            (False, None, '1 of 2 items matched no product and have no '
+                          'price: the quote has no total'),
+            (answer['complete'], answer['total'], answer['message']))
+
+    def test_a_priced_quote_is_complete(self):
+        answer = self.quote({'service': 'instance', 'qty': '1',
+                             'fields': {'flavor_name': 'm1.small'}})
+        self.assertEqual((True, '0.0237000000'),
+                         (answer['complete'], answer['total']))
+        self.assertNotIn('message', answer)
+
     def test_bad_items_name_the_field(self):
         cases = [
             ({'items': []}, 'items'),
