@@ -22,8 +22,9 @@ in this order, without parsing the body:
 - the route and method, from the controllers' own handlers: 404, or 405
   with Allow;
 - the ids in the path: longer than their column or with control
-  characters, an object cannot have them (404), a project id is refused
-  (400, field project_id);
+  characters, an object cannot have them (404); a project id that cannot
+  be a Keystone project's (core.identifiers) is refused (400, field
+  project_id);
 - a body: Content-Type application/json (415), at most MAX_BODY_BYTES
   (413), UTF-8 (400), nested at most MAX_DEPTH deep (400).
 
@@ -35,6 +36,7 @@ import re
 from pecan import rest
 
 from uos_billing.core import errors
+from uos_billing.core import identifiers
 from uos_billing.core import text
 from uos_billing.rating.api import base
 from uos_billing.rating.api import schemas
@@ -128,8 +130,7 @@ def _check_item(args):
     kind, column = ITEM_IDS[args[0]]
     ident = args[1]
     if kind == 'project_id':
-        text.check_line(ident, 'project_id',
-                        schemas.column_chars(column), min_chars=1)
+        identifiers.check_project_id(ident)
         return
     try:
         text.check_line(ident, kind, schemas.column_chars(column))

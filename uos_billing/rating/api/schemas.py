@@ -32,6 +32,7 @@ import voluptuous as vol
 from uos_billing.core import catalog
 from uos_billing.core import clock
 from uos_billing.core import errors
+from uos_billing.core import identifiers
 from uos_billing.core import ledger
 from uos_billing.core import orders
 from uos_billing.core import terms
@@ -85,7 +86,10 @@ IDEMPOTENCY_KEY_CHARS = (
     column_chars(models.LedgerEntry.idempotency_key)
     - len(ledger.recharge_key('', ''))
     - column_chars(models.Account.project_id))
-PROJECT_ID = line(models.Account.project_id, min_chars=1)
+#: A project id: what core.identifiers takes for a Keystone project's, at
+#: most the accounts' project_id column.
+PROJECT_ID = _schema_check(identifiers.check_project_id)
+PROJECT_ID.max_chars = identifiers.PROJECT_ID_MAX
 
 
 def _field_items(value):

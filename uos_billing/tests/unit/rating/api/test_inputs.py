@@ -105,7 +105,9 @@ class TestLimits(InputTestCase):
             ('POST', '/orders', {
                 'project_id': 'p' * 65, 'resource_id': 'vm',
                 'service': 'instance', 'product_id': 'x', 'mode': 'monthly',
-                'count': 1}, 'project_id', 'at most 64 characters (got 65)'),
+                'count': 1}, 'project_id', 'not a Keystone project id: 1 to '
+             '64 letters, digits, "-", "_" or "." expected, got %r' % (
+                 'p' * 65)),
             ('POST', '/orders', {
                 'resource_id': 'r' * 256, 'service': 'instance',
                 'product_id': 'x', 'mode': 'monthly', 'count': 1},
