@@ -23,8 +23,8 @@ in this order, without parsing the body:
   with Allow;
 - the ids in the path: longer than their column or with control
   characters, an object cannot have them (404); a project id that cannot
-  be a Keystone project's (core.identifiers) is refused (400, field
-  project_id);
+  be a Keystone project's (core.identifiers) has no account (GET: 404)
+  and is refused by a write (400, field project_id);
 - a body: Content-Type application/json (415), at most MAX_BODY_BYTES
   (413), UTF-8 (400), nested at most MAX_DEPTH deep (400).
 
@@ -124,13 +124,20 @@ def _check_route(table, args, request):
                            allow=methods)
 
 
-def _check_item(args):
+def _check_item(args, method):
     if len(args) < 2 or args[1] == '':
         return
     kind, column = ITEM_IDS[args[0]]
     ident = args[1]
     if kind == 'project_id':
-        identifiers.check_project_id(ident)
+        try:
+            identifiers.check_project_id(ident)
+        except errors.InvalidInput:
+            if method == 'GET':
+                # Read: no account has it. A write, which may open the
+                # account, says why the id is refused.
+                raise errors.NotFound('account', _shown(ident))
+            raise
         return
     try:
         text.check_line(ident, kind, schemas.column_chars(column))
@@ -202,7 +209,7 @@ def _check_body(request):
 def check(table, args, request):
     """Refuse what the handlers must not see (see the module's doc)."""
     _check_route(table, args, request)
-    _check_item(args)
+    _check_item(args, request.method)
     if _has_body(request):
         _check_content_type(request)
         _check_body(request)

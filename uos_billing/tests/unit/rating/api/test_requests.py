@@ -168,12 +168,15 @@ class TestPathIds(RequestTestCase):
 
     def test_project_id_longer_than_its_column(self):
         # On SQLite the account was created with it; MariaDB refused the
-        # row: a 500. Read routes refuse it too, as core.identifiers does.
+        # row: a 500. What core.identifiers refuses: no account has it
+        # (reads), a write says why (400).
         for method, path in (('GET', '/accounts/%s'),
-                             ('PUT', '/accounts/%s'),
-                             ('POST', '/accounts/%s/recharge'),
                              ('GET', '/accounts/%s/transactions'),
                              ('GET', '/accounts/%s/statement?month=2026-01')):
+            answer = self.send(method, path % ('p' * 65))
+            self.assertError(404, answer, 'account %s not found' % ('p' * 65))
+        for method, path in (('PUT', '/accounts/%s'),
+                             ('POST', '/accounts/%s/recharge')):
             answer = self.send(method, path % ('p' * 65), b'{}',
                                'application/json')
             message = self.assertError(400, answer,
@@ -186,7 +189,11 @@ class TestPathIds(RequestTestCase):
         # PostgreSQL refuses a NUL in a query parameter: a 500.
         self.assertError(404, self.send('GET', '/orders/%00'),
                          'order \x00 not found')
-        self.assertError(400, self.send('GET', '/accounts/a%1Bb'),
+        self.assertError(404, self.send('GET', '/accounts/a%1Bb'),
+                         'account a\x1bb not found')
+        self.assertError(400, self.send('POST', '/accounts/a%1Bb/recharge',
+                                        b'{"amount": "1"}',
+                                        'application/json'),
                          field='project_id')
 
 
