@@ -240,8 +240,9 @@ ORDER_QUERY = vol.Schema({
 })
 
 # A client's key of an order operation: the same request sent again with
-# it is answered its first result (uos_billing.core.idempotency).
-IDEMPOTENCY_KEY = vol.All(str, vol.Length(min=1, max=200))
+# it is answered its first result (uos_billing.core.idempotency). A line
+# of at most 200 characters, as documented, of the 255 its column holds.
+IDEMPOTENCY_KEY = line(max_chars=200, min_chars=1)
 
 ORDER_CREATE = vol.Schema({
     'project_id': PROJECT_ID,

@@ -136,6 +136,9 @@ class TestDescription(base.APITestCase):
                   'ProductUpdate': schemas.PRODUCT_UPDATE,
                   'Recharge': schemas.RECHARGE,
                   'OrderCreate': schemas.ORDER_CREATE,
+                  'OrderUpdate': schemas.ORDER_UPDATE,
+                  'OrderCancel': schemas.ORDER_CANCEL,
+                  'OrderRenew': schemas.ORDER_RENEW,
                   'HoldCreate': schemas.HOLD_CREATE,
                   'HoldConfirm': schemas.HOLD_CONFIRM,
                   'QuoteItem': schemas.QUOTE_ITEM}
@@ -156,7 +159,7 @@ class TestDescription(base.APITestCase):
                 self.assertEqual(enforced, limit, '%s.%s' % (name, field))
                 if limit is not None:
                     compared.append('%s.%s=%d' % (name, field, limit))
-        self.assertEqual(19, len(compared), compared)
+        self.assertEqual(23, len(compared), compared)
 
     def check(self, method, template, path=None, body=None, status=200):
         """Call a described route, check its answer against the schema."""

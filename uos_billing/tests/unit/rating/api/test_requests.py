@@ -246,10 +246,13 @@ class TestContentType(RequestTestCase):
             'project_id': 'p1', 'resource_id': 'vm', 'service': 'instance',
             'product_id': product['id'], 'mode': 'monthly', 'count': 1},
             status=201)
-        renewed = self.send('POST', '/orders/%s/renew' % order['id'])
-        self.assertEqual(200, renewed.status, renewed.text)
+        hold = self.ok('POST', '/holds', {
+            'project_id': 'p1', 'service': 'instance', 'mode': 'monthly',
+            'count': 1, 'product_id': product['id']}, status=201)
         cancelled = self.send('POST', '/orders/%s/cancel' % order['id'])
         self.assertEqual(200, cancelled.status, cancelled.text)
+        released = self.send('POST', '/holds/%s/release' % hold['id'])
+        self.assertEqual(200, released.status, released.text)
 
 
 class TestBodies(RequestTestCase):
