@@ -22,7 +22,6 @@ float.
 
 import argparse
 import datetime
-import decimal
 import re
 import urllib.parse
 
@@ -30,6 +29,7 @@ from osc_lib.cli import format_columns
 from oslo_utils import timeutils
 
 from uos_billing.cli import output
+from uos_billing.core import money as core_money
 
 
 def path(*parts):
@@ -41,16 +41,18 @@ def path(*parts):
 # prints as "argument --x: <message>" with exit status 2.
 
 def money(value):
-    """A decimal amount, kept as the string given."""
+    """A decimal amount, kept as the string given.
+
+    The API's rule (core.money.PLAIN_DECIMAL), checked before anything is
+    sent: "1e3", "1_000" and digits other than ASCII are refused here as
+    the API would refuse them, only the spaces a shell leaves are dropped.
+    """
     text = value.strip()
-    try:
-        number = decimal.Decimal(text)
-    except decimal.InvalidOperation:
+    if not core_money.PLAIN_DECIMAL.fullmatch(text):
         raise argparse.ArgumentTypeError(
-            '%r is not a decimal amount (e.g. 12.50)' % value)
-    if not number.is_finite():
-        raise argparse.ArgumentTypeError(
-            '%r is not a decimal amount (e.g. 12.50)' % value)
+            '%r is not a decimal amount (ASCII digits with an optional '
+            'point and fraction, e.g. 12.50; no exponent or digit '
+            'separators)' % value)
     return text
 
 

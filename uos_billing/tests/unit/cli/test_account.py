@@ -166,6 +166,21 @@ class TestRecharge(fakes.CommandTestCase):
                       self.parse_error(account.RechargeAccount,
                                        [PROJECT, '--amount', 'NaN']))
 
+    def test_amount_plain_ascii_decimal_only(self):
+        # What Decimal() takes and the API refuses: refused before sending.
+        for given in ('1e3', '1_000', '+5', '\u0661', '5.', '.5'):
+            self.assertIn("argument --amount: %r is not a decimal amount" %
+                          given, self.parse_error(account.RechargeAccount,
+                                                  [PROJECT, '--amount',
+                                                   given]))
+        self.assertEqual([], self.http.calls)
+
+    def test_amount_spaces_around_dropped(self):
+        self.take(account.RechargeAccount, [PROJECT, '--amount', ' 5.50 '],
+                  response(201, TRANSACTION))
+        self.assertCalls(('POST', BASE + '/accounts/%s/recharge' % PROJECT,
+                          {'amount': '5.50'}))
+
     def test_refused(self):
         self.http.queue(fakes.error(400, 'amount: must be greater than zero',
                                     field='amount'))
