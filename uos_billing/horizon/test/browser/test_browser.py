@@ -18,7 +18,10 @@ CloudKitty (``tools/stack/start``); Chromium is Debian's, driven by
 Playwright. An admin creates a product and recharges the test's project;
 its member sees the balance, buys a monthly term (the quote is shown and
 the balance drops by it), cancels it (the refund is shown and the balance
-rises by it) and reads the statement; the admin recharges again.
+rises by it) and reads the statement; the admin recharges again. Its VM
+is served by Horizon's Nova stand-in and registered in the stack's Gnocchi
+in the test's project, as Ceilometer registers the VMs it polls, since a
+term can only be bought for a resource of the ordering project.
 Screenshots of every panel go to work/horizon-browser/ (PNG).
 
 It is part of ``tox -e horizon``: it starts the stack when it is not
@@ -84,13 +87,16 @@ def _world():
                 'flavor_name': flavor}
     os.makedirs(WORK, exist_ok=True)
     stack.install_enabled_files()
+    gnocchi = stack.Gnocchi(info['gnocchi_url'])
+    gnocchi.add_instance(instance, project_id)
     server = stack.HorizonServer(info['keystone_url'], [instance], WORK)
-    server.start()
     try:
+        server.start()
         yield {'info': info, 'project_id': project_id, 'flavor': flavor,
                'instance': instance, 'url': server.url}
     finally:
         server.stop()
+        gnocchi.end_instance(instance['id'])
 
 
 @pytest.fixture(scope='module')
@@ -132,8 +138,14 @@ class Person(object):
         self.page.click(button or '#%s input[type=submit]' % form_id)
 
     def success(self):
-        alert = self.page.wait_for_selector('.alert-success')
-        return alert.inner_text()
+        """The success message, or the failure the page shows instead."""
+        alert = self.page.wait_for_selector(
+            '.alert-success, .alert-danger')
+        text = alert.inner_text()
+        if 'alert-success' not in (alert.get_attribute('class') or ''):
+            raise AssertionError('no success message: the page says %r' %
+                                 text)
+        return text
 
     def close(self):
         self.context.close()
