@@ -75,6 +75,27 @@ STATE_RE_AGGREGATION_METHODS = ('max', 'min')
 # Quantities are exact ratios of whole seconds.
 _QTY_CONTEXT = decimal.Context(prec=28)
 
+# (metric, resource) whose measures without a resource were warned about
+# by this process: a deleted VM keeps such measures for every period after
+# its end that its archive still covers. Bounded: a long-lived processor
+# forgets them all at this size, and warns once more.
+_NOT_FOUND_WARNED = set()
+_NOT_FOUND_WARNED_MAX = 100000
+
+
+def _log_not_found(project_id, metric_name, resource_id, start, end):
+    """Measures of no resource: a WARNING once per resource, then DEBUG."""
+    key = (metric_name, resource_id)
+    if key in _NOT_FOUND_WARNED:
+        log = LOG.debug
+    else:
+        if len(_NOT_FOUND_WARNED) >= _NOT_FOUND_WARNED_MAX:
+            _NOT_FOUND_WARNED.clear()
+        _NOT_FOUND_WARNED.add(key)
+        log = LOG.warning
+    log('[%s] %s: resource %s has measures but was not found between %s '
+        'and %s; skipped', project_id, metric_name, resource_id, start, end)
+
 
 def _strict_int(value):
     if isinstance(value, bool) or not isinstance(value, int):
@@ -297,9 +318,8 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
         for resource_id, vm_measures in sorted(measures.items()):
             resource = resources.get(resource_id)
             if resource is None:
-                LOG.warning('[%s] %s: resource %s has measures but was not '
-                            'found between %s and %s; skipped', project_id,
-                            metric_name, resource_id, start, end)
+                _log_not_found(project_id, metric_name, resource_id, start,
+                               end)
                 continue
             ended_at = _instant(resource.get('ended_at'))
             found = []

@@ -362,6 +362,28 @@ class CollectorTest(base.TestCase):
         _, points = self.fetch()
         self.assertEqual(['vm-a'], [p.groupby['id'] for p in points])
 
+    def test_measures_without_a_resource_warn_once_per_resource(self):
+        # A deleted VM's measures outlive its resource's window: every
+        # period after its end meets them again.
+        self.addCleanup(gnocchi._NOT_FOUND_WARNED.clear)
+        gnocchi._NOT_FOUND_WARNED.clear()
+        self.client.aggregates.fetch.return_value = [
+            series('vm-a', [(0, 3600, 1)]), series('vm-x', [(0, 3600, 1)])]
+        self.resources = [resource('vm-a', -60)]
+        logger = 'uos_billing.collectors.gnocchi'
+        with self.assertLogs(logger, 'DEBUG') as logs:
+            for _period in range(3):
+                self.fetch()
+        self.assertEqual(
+            ['WARNING', 'DEBUG', 'DEBUG'],
+            [r.levelname for r in logs.records
+             if 'vm-x has measures but was not found' in r.getMessage()])
+        self.client.aggregates.fetch.return_value = [
+            series('vm-a', [(0, 3600, 1)]), series('vm-y', [(0, 3600, 1)])]
+        with self.assertLogs(logger, 'WARNING') as logs:
+            self.fetch()
+        self.assertEqual(['vm-y'], [r.args[2] for r in logs.records])
+
     def test_unknown_metric_is_no_data(self):
         for error in (gexceptions.MetricNotFound(404, 'Metric not found'),
                       gexceptions.BadRequest(400, {
