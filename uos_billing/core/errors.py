@@ -47,6 +47,22 @@ class ServiceUnavailable(BillingError):
     """
 
 
+class PeriodNotOver(BillingError):
+    """A period that has not ended yet is not rated for money.
+
+    CloudKitty rates a period once it is over; a module that moves money
+    refuses one that is not, whoever asks. Nothing is written.
+    """
+
+    def __init__(self, project_id, period_end, now):
+        self.project_id = project_id
+        self.period_end = period_end
+        super().__init__(
+            'project %s: the period ending at %s is not over at %s; it is '
+            'not rated' % (project_id, period_end.isoformat(),
+                           now.isoformat()))
+
+
 def shown(amount, places):
     """An amount as people read it: no trailing zeros past places.
 

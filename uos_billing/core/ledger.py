@@ -157,14 +157,37 @@ def period_posting(project_id, period_begin, total, posted):
 
     total is the magnitude charged for the period now; posted is the list
     of ledger amounts (charge and adjustments) already written for it. A
-    first rating writes one charge entry; a re-rating writes nothing when
+    first rating writes one charge entry, unless it charges nothing (a
+    period under a prepaid term, or without usage): no entry then, the
+    period's charge lines are its record, and the first rating that
+    charges something writes the charge. A re-rating writes nothing when
     the total is unchanged, else one adjustment for the difference.
     """
     amount = signed(CHARGE, total)
     if not posted:
+        if not amount:
+            return None
         return CHARGE, amount, charge_key(project_id, period_begin)
     difference = money.stored(amount - sum(posted, money.ZERO))
     if difference == 0:
         return None
     return (ADJUSTMENT, difference,
             adjustment_key(project_id, period_begin, len(posted)))
+
+
+def service_differences(charged, recorded):
+    """What a posting moves per service: {service: amount}, none zero.
+
+    charged is what the period's lines now charge per service; recorded
+    is what the period's earlier entries recorded per service. Their sum
+    is the magnitude of the posting's entry, so that every entry carries
+    its own breakdown and a month's breakdown adds up to its charges.
+    """
+    differences = {}
+    for service in sorted(set(charged) | set(recorded)):
+        difference = money.stored(
+            charged.get(service, money.ZERO)
+            - recorded.get(service, money.ZERO))
+        if difference:
+            differences[service] = difference
+    return differences

@@ -92,6 +92,12 @@ def check_currency(project_id, account_currency, product):
                                       product.id, product.currency)
 
 
+def check_period_over(project_id, period, now):
+    """Refuse to post a period that ends after now (PeriodNotOver)."""
+    if period.end > now:
+        raise errors.PeriodNotOver(project_id, period.end, now)
+
+
 def check_qty(qty, resource_id, service):
     """A point's qty must be a finite, non-negative number."""
     if not qty.is_finite() or qty < 0:

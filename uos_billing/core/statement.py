@@ -13,9 +13,10 @@
 #    under the License.
 """Monthly statements and burn rate of an account (SPEC section 5).
 
-A statement sums a month's ledger entries by kind and the month's charge
-lines by service; each figure is rounded once, at the end, to the
-account's currency (money.round_total, the single rounding point).
+A statement sums a month's ledger entries by kind and what its charge and
+adjustment entries charged per service; each figure is rounded once, at
+the end, to the account's currency (money.round_total, the single
+rounding point).
 """
 
 import dataclasses
@@ -74,7 +75,9 @@ def statement(currency, opening_balance, entries, lines):
 
     opening_balance is the balance before the month's first entry;
     entries are the month's ledger entries as (kind, signed amount);
-    lines are the month's charge lines as (service, amount). Charges,
+    lines are what the month's charge and adjustment entries charged, as
+    (service, amount) (an adjustment's rows carry its difference, so
+    they add up to charges_total minus adjustments). Charges,
     payments and refunds are shown as positive figures; adjustments keep
     their sign (a negative one charged more). The closing balance is the
     opening balance plus every entry, rounded once like the rest.

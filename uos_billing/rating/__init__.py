@@ -36,6 +36,7 @@ from oslo_utils import timeutils
 
 from uos_billing.conf import opts
 from uos_billing.core import clock
+from uos_billing.core import rating as core_rating
 from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
 from uos_billing.rating.db.sqlalchemy import api as sql_api
@@ -185,7 +186,8 @@ class BillingRating(rating.RatingProcessorBase):
     @oslo_db_api.wrap_db_retry(max_retries=5, retry_on_deadlock=True,
                                exception_checker=_retry_on_race)
     def _post(self, frame, period):
-        now = timeutils.utcnow(with_timezone=True)
+        now = clock.instant(timeutils.utcnow(with_timezone=True))
+        core_rating.check_period_over(self._tenant_id, period, now)
         with self.db_api.project_transaction(self._tenant_id, now) as book:
             scope = self._locked_scope(book, period)
             posting.apply_renewals(book, scope, self._prices, period)

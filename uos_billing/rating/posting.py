@@ -236,8 +236,9 @@ LINE_COLUMNS = tuple(c for c in CHARGE_COLUMNS
                      if c not in ('project_id', 'period_begin',
                                   'period_end'))
 _LINE_INDEXES = tuple(CHARGE_COLUMNS.index(c) for c in LINE_COLUMNS)
-_QTY, _SECONDS, _AMOUNT = (CHARGE_COLUMNS.index(c)
-                           for c in ('qty', 'billed_seconds', 'amount'))
+_QTY, _SECONDS, _AMOUNT, _SERVICE = (
+    CHARGE_COLUMNS.index(c)
+    for c in ('qty', 'billed_seconds', 'amount', 'service'))
 
 
 def charge_rows(book, scope, period, lines):
@@ -281,33 +282,52 @@ def charge_rows(book, scope, period, lines):
 
 
 def post_lines(book, scope, period, lines):
-    """Write the period's charge rows and its one ledger entry.
+    """Write the period's charge rows and at most one ledger entry.
 
-    Returns the ledger entry written, or None when a re-rating found the
-    period's total unchanged: then no money moves, and the charge rows are
-    rewritten only if the lines themselves changed (an unpriced point that
-    appeared, say), so that a re-rating of the same data writes nothing.
+    The period's first rating records it (RatedPeriod), whatever it
+    charges. Returns the ledger entry written, or None when no money
+    moves: a rating that charges nothing, or a re-rating that found the
+    period's total unchanged. Then the charge rows are written only if the
+    lines themselves changed (an unpriced point that appeared, say), so
+    that a re-rating of the same data writes nothing. An entry comes with
+    what it charged per service (ledger.service_differences).
     """
     open_on_demand_orders(book, scope, lines, period.begin)
     rows = charge_rows(book, scope, period, lines)
     total = money.sum_of(row[_AMOUNT] for row in rows)
     # The scope was read (or read again) at the account revision this
     # transaction locked, so "not posted yet" is still true under the lock.
-    posted = (book.period_amounts(period.begin) if scope.period_posted
-              else [])
+    posted = scope.period_posted
+    amounts = book.period_amounts(period.begin) if posted else []
     decision = ledger.period_posting(book.project_id, period.begin, total,
-                                     posted)
+                                     amounts)
     # Idempotent: a resource whose end arrives only with a re-rating of
     # its last period is closed then.
     close_ended_resources(book, scope, lines, period)
+    if not posted:
+        book.record_rated(period)
     if decision is None:
-        if book.period_lines(period.begin, LINE_COLUMNS) != _line_set(rows):
-            book.write_charges(period, CHARGE_COLUMNS, rows, replace=True)
+        earlier = (book.period_lines(period.begin, LINE_COLUMNS) if posted
+                   else set())
+        if earlier != _line_set(rows):
+            book.write_charges(period, CHARGE_COLUMNS, rows, replace=posted)
         return None
     kind, amount, key = decision
-    book.write_charges(period, CHARGE_COLUMNS, rows, replace=bool(posted))
-    return book.post(kind, amount, key, period=period,
-                     note='%d lines' % len(rows))
+    book.write_charges(period, CHARGE_COLUMNS, rows, replace=posted)
+    entry = book.post(kind, amount, key, period=period,
+                      note='%d lines' % len(rows))
+    recorded = book.period_service_charges(period.begin) if amounts else {}
+    book.record_service_charges(entry, ledger.service_differences(
+        _per_service(rows), recorded))
+    return entry
+
+
+def _per_service(rows):
+    charged = {}
+    for row in rows:
+        service = row[_SERVICE]
+        charged[service] = charged.get(service, money.ZERO) + row[_AMOUNT]
+    return charged
 
 
 def _line_set(rows):

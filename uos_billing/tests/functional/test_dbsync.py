@@ -31,7 +31,7 @@ import testscenarios
 from uos_billing.rating.db.sqlalchemy import models
 from uos_billing.tests import base
 
-HEAD = 'd2b7f4a8c9e1'
+HEAD = 'f1c3a7d5b902'
 
 
 class TestDbsync(testscenarios.WithScenarios, base.TestCase):

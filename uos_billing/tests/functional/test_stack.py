@@ -310,13 +310,22 @@ class TestStack(StackTestCase):
         closed = [o for f in figures for o in f.orders
                   if o['status'] == 'closed']
         self.assertEqual(2, len(closed), [f.orders for f in figures])
-        # Every script period was charged once per project: one charge
-        # entry per period, no period twice.
+        # Every script period with on-demand usage was charged once per
+        # project: one charge entry per period, no period twice, and no
+        # entry of nothing (demo-b's b-web is under its term from 20 s).
         for project in figures:
-            periods = [e['period_begin'] for e in project.entries
-                       if e['kind'] == 'charge']
+            charges = [e for e in project.entries if e['kind'] == 'charge']
+            periods = [e['period_begin'] for e in charges]
             self.assertEqual(len(periods), len(set(periods)), project.name)
-            self.assertGreaterEqual(len(periods), 8, project.name)
+            self.assertEqual([], [e for e in charges
+                                  if decimal.Decimal(e['amount']) == 0],
+                             project.name)
+        # demo-a runs a-db all along; demo-b is on demand for b-web's
+        # first 20 s and b-batch's 120 s: one period and four at least.
+        self.assertGreaterEqual(len([e for e in by_name['demo-a'].entries
+                                     if e['kind'] == 'charge']), 8)
+        self.assertGreaterEqual(len([e for e in b.entries
+                                     if e['kind'] == 'charge']), 5)
 
     def test_backfill_week_rated_from_its_start(self):
         from uos_billing.demo.stack import backfill

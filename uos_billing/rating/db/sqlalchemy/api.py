@@ -182,12 +182,7 @@ class BillingDB(listing.Listings, catalog.Catalog):
         """
         # The price book's revision, the account's, and whether the period
         # was posted already, in one round trip.
-        ledger_entry = models.LedgerEntry
-        posted = (sa.select(sa.func.count(ledger_entry.id)).where(
-            ledger_entry.project_id == project_id,
-            ledger_entry.period_begin == _naive(period.begin),
-            ledger_entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT)))
-            .scalar_subquery())
+        posted = book_mod.period_posted(project_id, _naive(period.begin))
         head = session.execute(
             sa.select(models.PriceBookRevision.revision.label('price_book'),
                       models.Account.revision, models.Account.currency,

@@ -32,6 +32,7 @@ from uos_billing.rating.db.sqlalchemy import models
 
 _LEDGER = models.LedgerEntry.__table__
 _ACCOUNT = models.Account.__table__
+_SERVICE_CHARGE = models.ServiceCharge.__table__
 #: The account's columns a transaction moves, written by Book.close().
 _ACCOUNT_STATE = ('balance', 'status', 'owed_since', 'revision',
                   'updated_at')
@@ -39,23 +40,27 @@ _ACCOUNT_STATE = ('balance', 'status', 'owed_since', 'revision',
 
 # Statements built once: SQLAlchemy then reuses their cache key.
 _INSERT_LEDGER = _LEDGER.insert()
+_INSERT_RATED = models.RatedPeriod.__table__.insert()
 _UPDATE_ACCOUNT = (
     sa.update(_ACCOUNT)
     .where(_ACCOUNT.c.project_id == sa.bindparam('account'))
     .values({name: sa.bindparam(name) for name in _ACCOUNT_STATE}))
 
 
+def period_posted(project_id, begin):
+    """Whether a project's period was rated (billing_rated_period)."""
+    rated = models.RatedPeriod
+    return sa.exists().where(rated.project_id == project_id,
+                             rated.period_begin == begin)
+
+
 def _scope_head_query():
     project_id, begin = sa.bindparam('project_id'), sa.bindparam('begin')
-    ledger_entry, order = models.LedgerEntry, models.Order
+    order = models.Order
     price_book = (sa.select(models.PriceBookRevision.revision)
                   .where(models.PriceBookRevision.id == 1)
                   .scalar_subquery())
-    posted = (sa.select(sa.func.count(ledger_entry.id)).where(
-        ledger_entry.project_id == project_id,
-        ledger_entry.period_begin == begin,
-        ledger_entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT)))
-        .scalar_subquery())
+    posted = period_posted(project_id, begin)
     prepaid = sa.exists().where(
         order.project_id == project_id,
         order.mode.in_(terms.PREPAID_MODES),
@@ -204,6 +209,36 @@ class Book(object):
                 models.LedgerEntry.kind.in_((ledger.CHARGE,
                                              ledger.ADJUSTMENT)))
             .order_by(models.LedgerEntry.id)).scalars())
+
+    def record_rated(self, period):
+        """The record of the period's first rating (RatedPeriod)."""
+        self.session.connection().execute(_INSERT_RATED, {
+            'project_id': self.project_id,
+            'period_begin': naive(period.begin),
+            'period_end': naive(period.end), 'rated_at': naive(self.now)})
+        self.written = True
+
+    def period_service_charges(self, period_begin):
+        """What the period's entries recorded per service: {service: sum}."""
+        charged = {}
+        for service, amount in self.session.execute(
+                sa.select(models.ServiceCharge.service,
+                          models.ServiceCharge.amount).where(
+                    models.ServiceCharge.project_id == self.project_id,
+                    models.ServiceCharge.period_begin == naive(
+                        period_begin))):
+            charged[service] = charged.get(service, money.ZERO) + amount
+        return charged
+
+    def record_service_charges(self, entry, differences):
+        """The per-service rows of a charge or adjustment entry."""
+        if differences:
+            bulk.insert(
+                self.session.connection(), _SERVICE_CHARGE,
+                ('entry_id', 'project_id', 'period_begin', 'service',
+                 'amount'),
+                [[entry.id, self.project_id, entry.period_begin, service,
+                  amount] for service, amount in differences.items()])
 
     def period_lines(self, period_begin, names):
         """The charge lines of a period, as a set of tuples of columns."""

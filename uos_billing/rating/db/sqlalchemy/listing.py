@@ -164,8 +164,11 @@ class Listings(object):
     def statement_data(self, project_id, window):
         """What a month's statement is made of, read in one transaction.
 
-        The month's entries are those created in it; its charge lines are
-        those of the periods its charge and adjustment entries posted.
+        The month's entries are those created in it; its charges per
+        service are what its charge and adjustment entries recorded per
+        service when they were posted (billing_service_charge), so that
+        they add up to the month's charges and never change once the
+        month is closed.
         """
         entry = models.LedgerEntry
 
@@ -184,14 +187,11 @@ class Listings(object):
             entries = [tuple(row) for row in session.execute(
                 sa.select(entry.kind, entry.amount).where(in_month)
                 .order_by(entry.id))]
-            periods = (sa.select(entry.period_begin).where(
-                in_month, entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT)))
-                .distinct().scalar_subquery())
-            charge = models.Charge
+            charged = models.ServiceCharge
             lines = [tuple(row) for row in session.execute(
-                sa.select(charge.service, charge.amount).where(
-                    charge.project_id == project_id,
-                    charge.period_begin.in_(periods)))]
+                sa.select(charged.service, charged.amount)
+                .join(entry, entry.id == charged.entry_id)
+                .where(in_month, charged.project_id == project_id))]
             return account.currency, before, entries, lines
         return self._read(read)
 

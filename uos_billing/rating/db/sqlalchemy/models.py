@@ -166,6 +166,51 @@ class Charge(Base):
     mode = sa.Column(sa.String(16), nullable=False)
 
 
+class RatedPeriod(Base):
+    """A (project, period) the module rated: the record of exactly once.
+
+    Written, once, by the period's first posting, whatever it charged: a
+    period that charges nothing (under a prepaid term, or without usage)
+    has no ledger entry, and this row says it was rated all the same.
+    Append-only.
+    """
+    __tablename__ = 'billing_rated_period'
+
+    project_id = sa.Column(sa.String(64), primary_key=True)
+    period_begin = sa.Column(sa.DateTime, primary_key=True)
+    period_end = sa.Column(sa.DateTime, nullable=False)
+    rated_at = sa.Column(sa.DateTime, nullable=False)
+
+
+class ServiceCharge(Base):
+    """What one charge or adjustment entry charged per service.
+
+    Append-only, written with its entry: the difference per service
+    between the period's lines after the posting and what the period's
+    earlier entries recorded, so that an entry's rows add up to its
+    amount (as a positive charge) and a month's statement breaks its
+    charges down by the entries of the month, whatever re-rating does to
+    the charge lines later.
+    """
+    __tablename__ = 'billing_service_charge'
+    __table_args__ = (
+        sa.Index('ix_billing_service_charge_project_period', 'project_id',
+                 'period_begin'),
+        sa.Index('ix_billing_service_charge_entry', 'entry_id'),
+    )
+
+    id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
+                   primary_key=True, autoincrement=True)
+    # billing_ledger.id of the charge or adjustment entry.
+    entry_id = sa.Column(sa.BigInteger().with_variant(sa.Integer, 'sqlite'),
+                         nullable=False)
+    project_id = sa.Column(sa.String(64), nullable=False)
+    period_begin = sa.Column(sa.DateTime, nullable=False)
+    service = sa.Column(sa.String(64), nullable=False)
+    # Charged more is positive, as the charge lines' amounts.
+    amount = sa.Column(types.Money(), nullable=False)
+
+
 class Hold(Base):
     """A prepaid term's price set aside until its resource exists.
 

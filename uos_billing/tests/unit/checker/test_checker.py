@@ -252,6 +252,26 @@ class TestDrift(CheckerTestCase):
         self.assertEqual(1, len([o for o in self.db.list_orders('acme')
                                  if o['resource_id'] == 'vm-2']))
 
+    def test_periods_rated_for_nothing_are_not_unposted(self):
+        # vm-4's term covers its periods: rated, no charge entry. Its
+        # on-demand order, open for any second the term does not cover,
+        # would make them "unposted" if an entry were the proof.
+        self.svc.recharge('acme', '40.00', now=BOUGHT)
+        self.svc.buy('acme', 'vm-4', 'instance', 'small', 'monthly', 1,
+                     now=BOUGHT)
+        for begin, end in ((H0, H1), (H1, H2)):
+            self.rate(begin, end, [samples.point('vm-4', 'm1.small')])
+        self.assertEqual(['recharge', 'order_payment'],
+                         [e['kind'] for e in self.db.list_ledger('acme')])
+        self.assertIn(('vm-4', 'on_demand', 'active'), [
+            (o['resource_id'], o['mode'], o['status'])
+            for o in self.db.list_orders('acme')])
+        self.state.set_last_processed_timestamp('acme', H1)
+        findings = self.checker([resource('vm-4', 'acme', H0)]).check(
+            ['acme'])
+        self.assertEqual([], [f for f in findings
+                              if f.kind == drift.UNPOSTED])
+
     def test_no_state_no_account_nothing_to_check(self):
         check = self.checker([resource('vm-9', 'nobody', H0)])
         self.assertEqual([], check.check(['nobody']))

@@ -294,6 +294,23 @@ class PeriodPostingTest(base.TestCase):
         self.assertEqual('-12.5000000000', str(amount))
         self.assertEqual('charge:p1:2026-01-01T10:00:00Z', key)
 
+    def test_a_first_rating_of_nothing_writes_nothing(self):
+        self.assertIsNone(ledger.period_posting('p1', self.BEGIN, D('0'),
+                                                []))
+
+    def test_a_first_charge_after_zero_ratings_is_the_charge(self):
+        # Zero ratings left no entry: posted is empty, the key is free.
+        kind, amount, key = ledger.period_posting('p1', self.BEGIN,
+                                                  D('0.02'), [])
+        self.assertEqual(('charge', D('-0.02'),
+                          'charge:p1:2026-01-01T10:00:00Z'),
+                         (kind, amount, key))
+
+    def test_back_to_zero_is_an_adjustment(self):
+        self.assertEqual(
+            ('adjustment', D('0.02'), 'adjustment:p1:2026-01-01T10:00:00Z:1'),
+            ledger.period_posting('p1', self.BEGIN, D('0'), [D('-0.02')]))
+
     def test_unchanged_writes_nothing(self):
         self.assertIsNone(ledger.period_posting(
             'p1', self.BEGIN, D('12.5'), [D('-12.5000000000')]))
@@ -325,3 +342,28 @@ class PeriodPostingTest(base.TestCase):
             'p1', self.BEGIN, D('0.0000000001'), [D('0')])
         self.assertEqual('adjustment', kind)
         self.assertEqual(D('-0.0000000001'), amount)
+
+
+class ServiceDifferencesTest(base.TestCase):
+
+    def test_first_posting_is_the_lines_per_service(self):
+        self.assertEqual({'instance': D('0.07'), 'volume': D('0.01')},
+                         ledger.service_differences(
+                             {'instance': D('0.07'), 'volume': D('0.01'),
+                              'image': D('0')}, {}))
+
+    def test_rerating_records_each_services_difference(self):
+        differences = ledger.service_differences(
+            {'instance': D('0.02'), 'volume': D('0.03')},
+            {'instance': D('0.07'), 'volume': D('0.01'), 'ip': D('0.5')})
+        self.assertEqual({'instance': D('-0.05'), 'volume': D('0.02'),
+                          'ip': D('-0.5')}, differences)
+        self.assertEqual(['instance', 'ip', 'volume'], list(differences))
+        # They add up to the magnitude of the adjustment's difference.
+        self.assertEqual(D('-0.53'), sum(differences.values()))
+
+    def test_unchanged_services_are_left_out(self):
+        self.assertEqual({'volume': D('0.0000000001')},
+                         ledger.service_differences(
+                             {'instance': D('1'), 'volume': D('0.0000000001')},
+                             {'instance': D('1.0000000000')}))

@@ -14,6 +14,7 @@
 """The alembic migrations: one head, the models' tables, rows kept."""
 
 import datetime
+import decimal
 
 from alembic import script as alembic_script
 from cloudkitty import db as ck_db
@@ -244,3 +245,88 @@ class TestExactKeysMigration(base.DBTestCase):
                  'idempotency_key': key, 'key_hash': idempotency.digest(key),
                  'uuid': uuidutils.generate_uuid(), 'created_at': at}
                 for key in KEYS if key not in keys])
+
+
+# The migration that adds billing_rated_period and billing_service_charge.
+SERVICE_CHARGES = 'f1c3a7d5b902'
+
+
+class TestServiceChargesMigration(base.DBTestCase):
+    """Periods posted before the revision are rated, with service rows."""
+
+    revision = _script().get_revision(SERVICE_CHARGES).down_revision
+
+    def test_current_lines_are_recorded_on_the_first_charge(self):
+        p1 = datetime.datetime(2026, 11, 2, 10)
+        p2 = datetime.datetime(2026, 11, 2, 11)
+        created = datetime.datetime(2026, 11, 2, 12)
+        entries = [
+            # (project, kind, period, amount): p1 charged, then adjusted.
+            ('acme', 'charge', p1, '-3.0000000000'),
+            ('acme', 'charge', p2, '-0.5000000000'),
+            ('acme', 'adjustment', p1, '-0.2500000000'),
+            ('acme', 'recharge', None, '10.0000000000'),
+            ('other', 'charge', p1, '-1.0000000000')]
+        lines = [
+            # (project, period, resource, service, amount): p1's lines as
+            # re-rated, summing to the charge plus the adjustment.
+            ('acme', p1, 'vm-1', 'instance', '2.0000000000'),
+            ('acme', p1, 'vm-2', 'instance', '0.2500000000'),
+            ('acme', p1, 'vol-1', 'volume', '1.0000000000'),
+            ('acme', p2, 'vm-1', 'instance', '0.5000000000'),
+            ('acme', p2, 'vol-1', 'volume', '0.0000000000'),
+            ('other', p1, 'vm-9', 'instance', '1.0000000000')]
+        with ck_db.session_for_write() as session:
+            for number, (project, kind, period, amount) in enumerate(
+                    entries):
+                key = '%s:%s:%d' % (kind, project, number)
+                session.execute(sa.text(
+                    'INSERT INTO billing_ledger (uuid, project_id, kind, '
+                    'amount, balance_after, period_begin, period_end, '
+                    'idempotency_key, key_hash, created_at) VALUES (:uuid, '
+                    ':project, :kind, :amount, :amount, :period, :end, '
+                    ':key, :hash, :created)'), {
+                    'uuid': uuidutils.generate_uuid(), 'project': project,
+                    'kind': kind, 'amount': amount, 'period': period,
+                    'end': period and period + datetime.timedelta(hours=1),
+                    'key': key, 'hash': idempotency.digest(key),
+                    'created': created})
+            for project, period, resource, service, amount in lines:
+                session.execute(sa.text(
+                    'INSERT INTO billing_charge (project_id, resource_id, '
+                    'service, line_key, period_begin, period_end, qty, '
+                    'billed_seconds, amount, mode) VALUES (:project, '
+                    ':resource, :service, \'\', :begin, :end, :qty, 3600, '
+                    ':amount, \'on_demand\')'), {
+                    'project': project, 'resource': resource,
+                    'service': service, 'begin': period,
+                    'end': period + datetime.timedelta(hours=1),
+                    'qty': '1.0000000000', 'amount': amount})
+            ids = dict(session.execute(sa.text(
+                'SELECT idempotency_key, id FROM billing_ledger')).all())
+        migration.upgrade('head')
+        with ck_db.session_for_read() as session:
+            rows = session.execute(
+                sa.select(models.ServiceCharge.entry_id,
+                          models.ServiceCharge.project_id,
+                          models.ServiceCharge.period_begin,
+                          models.ServiceCharge.service,
+                          models.ServiceCharge.amount)
+                ).all()
+            rated = session.execute(
+                sa.select(models.RatedPeriod.project_id,
+                          models.RatedPeriod.period_begin,
+                          models.RatedPeriod.period_end,
+                          models.RatedPeriod.rated_at)).all()
+        hour = datetime.timedelta(hours=1)
+        self.assertEqual([('acme', p1, p1 + hour, created),
+                          ('acme', p2, p2 + hour, created),
+                          ('other', p1, p1 + hour, created)],
+                         sorted(tuple(row) for row in rated))
+        D = decimal.Decimal
+        self.assertEqual([
+            (ids['charge:acme:0'], 'acme', p1, 'instance', D('2.25')),
+            (ids['charge:acme:0'], 'acme', p1, 'volume', D('1')),
+            (ids['charge:acme:1'], 'acme', p2, 'instance', D('0.5')),
+            (ids['charge:other:4'], 'other', p1, 'instance', D('1')),
+        ], sorted(tuple(row) for row in rows))
