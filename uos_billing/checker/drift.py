@@ -128,11 +128,19 @@ def read_facts(session, project_id, period_seconds, lookback_seconds, now):
                                    sa.or_(order.closed_at.is_(None),
                                           order.closed_at >
                                           clock.naive_utc(since))))]
+        # Rated: a billing_rated_period row, or a charge or adjustment
+        # entry (book.period_posted).
         rated = models.RatedPeriod
         facts.posted_periods = {_aware(begin) for begin in session.execute(
-            sa.select(rated.period_begin).where(
-                rated.project_id == project_id,
-                rated.period_begin >= clock.naive_utc(since))).scalars()}
+            sa.union(
+                sa.select(rated.period_begin).where(
+                    rated.project_id == project_id,
+                    rated.period_begin >= clock.naive_utc(since)),
+                sa.select(entry.period_begin).where(
+                    entry.project_id == project_id,
+                    entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT)),
+                    entry.period_begin >= clock.naive_utc(since))))
+            .scalars()}
     hold = models.Hold
     facts.held = core_holds.held_total(
         [(status, _aware(expires), amount) for status, expires, amount in
@@ -221,7 +229,8 @@ def period_end_after(facts, at):
 def unposted(facts):
     """Processed periods, with an on-demand order open, never rated.
 
-    A rated period has its billing_rated_period row, whether it charged
+    A rated period has its billing_rated_period row (or, posted by a
+    processor older than that table, a charge entry), whether it charged
     something or nothing.
     """
     if facts.last_processed is None or facts.account is None:

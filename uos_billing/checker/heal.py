@@ -21,7 +21,7 @@ billing_enforcement_action under a key that a second heal finds:
 - an order whose resource ended: closed as rating closes it
   (posting.close_ended): at the end; a prepaid one with the refund of its
   unused seconds from the end of the period the resource ended in;
-- a processed period without charge: CloudKitty's reprocessing of the
+- a processed period the module never rated: CloudKitty's reprocessing of the
   periods (its storage_scope_reprocessing_schedule), unless one is
   pending for the scope;
 - a balance that differs from its ledger: reported (notification), never
@@ -139,9 +139,9 @@ class Healer(object):
         detail = finding.detail
         key = 'reprocess:%s:%s:%s' % (finding.project_id, detail['first'],
                                       detail['last'])
-        reason = ('CloudKitty processed %d period(s) from %s to %s with no '
-                  'charge entry' % (len(detail['periods']), detail['first'],
-                                    detail['last']))
+        reason = ('CloudKitty processed %d period(s) from %s to %s that '
+                  'billing never rated' % (len(detail['periods']),
+                                           detail['first'], detail['last']))
         schedule = drift.SCHEDULE
         with store.locked(finding.project_id) as (session, _account):
             pending = session.execute(

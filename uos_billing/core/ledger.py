@@ -158,9 +158,9 @@ def period_posting(project_id, period_begin, total, posted):
     total is the magnitude charged for the period now; posted is the list
     of ledger amounts (charge and adjustments) already written for it. A
     first rating writes one charge entry, unless it charges nothing (a
-    period under a prepaid term, or without usage): no entry then, the
-    period's charge lines are its record, and the first rating that
-    charges something writes the charge. A re-rating writes nothing when
+    period under a prepaid term): no entry then (the period's record of
+    exactly once is kept apart from the ledger), and the first rating
+    that charges something writes the charge. A re-rating writes nothing when
     the total is unchanged, else one adjustment for the difference.
     """
     amount = signed(CHARGE, total)

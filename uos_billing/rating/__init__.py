@@ -36,6 +36,7 @@ from oslo_utils import timeutils
 
 from uos_billing.conf import opts
 from uos_billing.core import clock
+from uos_billing.core import errors
 from uos_billing.core import rating as core_rating
 from uos_billing import enforcement
 from uos_billing.rating.db import api as db_api
@@ -48,6 +49,22 @@ from uos_billing.rating import pricing
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
 CONF.import_opt('period', 'cloudkitty.collector', 'collect')
+CONF.import_opt('wait_periods', 'cloudkitty.collector', 'collect')
+
+
+_HINTED = []
+
+
+def _hint_wait_periods():
+    """Say once per process why CloudKitty hands over a running period."""
+    if not _HINTED:
+        _HINTED.append(True)
+        LOG.warning('CloudKitty asked the billing module to rate a period '
+                    'that has not ended: [collect] wait_periods = %d lets '
+                    'it start a period before its end. The period is '
+                    'rated once it is over; set wait_periods to 1 or more '
+                    '(CloudKitty\'s default is 2) to stop these refusals.',
+                    CONF.collect.wait_periods)
 
 
 def _retry_on_race(exc):
@@ -177,8 +194,12 @@ class BillingRating(rating.RatingProcessorBase):
         if self._tenant_id is None:
             return self.quote(data)
         period = self._prepare(data, posting=True)
-        with _gc_paused():
-            priced, events = self._post(data, period)
+        try:
+            with _gc_paused():
+                priced, events = self._post(data, period)
+        except errors.PeriodNotOver:
+            _hint_wait_periods()
+            raise
         notifier.send(events)
         enforcement.after_posting(self._tenant_id)
         return priced

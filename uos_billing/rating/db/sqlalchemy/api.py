@@ -85,7 +85,7 @@ class ScopeSnapshot:
     coverage: dict
     # The price book revision read in the same transaction.
     price_book: typing.Optional[int] = None
-    # Whether the period's charge was posted when this was read; it holds
+    # Whether the period was rated when this was read; it holds
     # while the account's revision has not moved.
     period_posted: bool = True
 

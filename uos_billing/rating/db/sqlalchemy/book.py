@@ -48,10 +48,19 @@ _UPDATE_ACCOUNT = (
 
 
 def period_posted(project_id, begin):
-    """Whether a project's period was rated (billing_rated_period)."""
-    rated = models.RatedPeriod
-    return sa.exists().where(rated.project_id == project_id,
-                             rated.period_begin == begin)
+    """Whether a project's period was rated.
+
+    Its billing_rated_period row says so, or a charge or adjustment entry
+    for it: a processor still running the code before that table (while
+    the cloud upgrades) posts entries and no row.
+    """
+    rated, entry = models.RatedPeriod, models.LedgerEntry
+    return sa.or_(
+        sa.exists().where(rated.project_id == project_id,
+                          rated.period_begin == begin),
+        sa.exists().where(
+            entry.project_id == project_id, entry.period_begin == begin,
+            entry.kind.in_((ledger.CHARGE, ledger.ADJUSTMENT))))
 
 
 def _scope_head_query():
@@ -76,7 +85,7 @@ class ScopeHead(typing.NamedTuple):
     """What a posting reads of its project when nobody else wrote to it."""
     # The price book's revision.
     price_book: int
-    # Whether the period's charge was posted.
+    # Whether the period was rated already (period_posted()).
     period_posted: bool
     # Whether the project has a prepaid order active, or closed after the
     # period's begin (which may cover the period).

@@ -190,7 +190,9 @@ class ServiceCharge(Base):
     earlier entries recorded, so that an entry's rows add up to its
     amount (as a positive charge) and a month's statement breaks its
     charges down by the entries of the month, whatever re-rating does to
-    the charge lines later.
+    the charge lines later. A re-rating that moves money between services
+    and keeps the total writes no entry, hence no rows: the next entry of
+    the period carries that move.
     """
     __tablename__ = 'billing_service_charge'
     __table_args__ = (

@@ -324,9 +324,15 @@ class TestServiceChargesMigration(base.DBTestCase):
                           ('other', p1, p1 + hour, created)],
                          sorted(tuple(row) for row in rated))
         D = decimal.Decimal
+        # p1's adjustment (charged 0.25 more) is not known per service:
+        # its own row, and the opposite on the charge, so that each entry
+        # adds up to its amount.
         self.assertEqual([
             (ids['charge:acme:0'], 'acme', p1, 'instance', D('2.25')),
+            (ids['charge:acme:0'], 'acme', p1, 'unattributed', D('-0.25')),
             (ids['charge:acme:0'], 'acme', p1, 'volume', D('1')),
             (ids['charge:acme:1'], 'acme', p2, 'instance', D('0.5')),
+            (ids['adjustment:acme:2'], 'acme', p1, 'unattributed',
+             D('0.25')),
             (ids['charge:other:4'], 'other', p1, 'instance', D('1')),
         ], sorted(tuple(row) for row in rows))

@@ -114,6 +114,18 @@ class TestNoZeroEntries(PostingTestCase):
         self.assertEqual(['vm-9'], [c['resource_id']
                                     for c in self.db.list_charges('acme')])
 
+    def test_a_period_posted_by_a_processor_before_the_upgrade(self):
+        # Such a processor wrote the charge entry and lines, no rated row.
+        self.rate(H0, H1, [samples.point('vm-1', 'm1.small')])
+        with ck_db.session_for_write() as session:
+            session.execute(sa.delete(models.RatedPeriod))
+        self.rate(H0, H1, [samples.point('vm-1', 'm1.small'),
+                           samples.point('vm-2', 'm1.medium')])
+        self.assertEqual([('charge', D('-0.02')),
+                          ('adjustment', D('-0.05'))], self.ledger_amounts())
+        self.assertEqual(['vm-1', 'vm-2'], [
+            c['resource_id'] for c in self.db.list_charges('acme')])
+
     def test_a_period_without_usage_writes_nothing(self):
         self.rate(H0, H1, [])
         self.assertEqual([], self.ledger_amounts())
@@ -177,6 +189,19 @@ class TestPeriodNotOver(PostingTestCase):
         self.assertRaises(errors.NotFound, self.db.get_account, 'acme')
         self.assertEqual([], self.db.list_charges('acme'))
         self.assertEqual([], self.db.list_orders('acme'))
+
+    def test_the_refusal_says_once_which_option_lets_it_happen(self):
+        self.conf.set_override('wait_periods', 0, 'collect')
+        self.addCleanup(rating._HINTED.clear)
+        rating._HINTED.clear()
+        at(H1 - datetime.timedelta(seconds=1))
+        with self.assertLogs('uos_billing.rating', 'WARNING') as logs:
+            for _cycle in range(3):
+                self.assertRaises(errors.PeriodNotOver, self.rate, H0, H1,
+                                  [samples.point('vm-1', 'm1.small')])
+        [hint] = [r.getMessage() for r in logs.records
+                  if 'wait_periods' in r.getMessage()]
+        self.assertIn('[collect] wait_periods = 0', hint)
 
     def test_a_quote_of_it_is_priced(self):
         at(H0)

@@ -24,7 +24,9 @@
 Existing periods: each period with a charge entry is rated; it gets the
 sum per service of its current charge lines, recorded on its charge
 entry (before this revision only the latest lines were kept, and they add
-up to what all of the period's entries charged together).
+up to what all of the period's entries charged together); what its
+adjustments moved, not known per service, is recorded as "unattributed"
+(see _backfill).
 
 Revision ID: f1c3a7d5b902
 Revises: d2b7f4a8c9e1
@@ -43,13 +45,24 @@ revision = 'f1c3a7d5b902'
 down_revision = 'd2b7f4a8c9e1'
 
 _ID = sa.BigInteger().with_variant(sa.Integer, 'sqlite')
+#: The service of what an adjustment made before this revision moved.
+UNATTRIBUTED = 'unattributed'
 
 
 def _backfill(service_charge):
-    """The service charges of the periods posted before this revision."""
+    """The service charges of the periods posted before this revision.
+
+    Only a period's latest lines were kept, which add up to what all its
+    entries charged: they go on its charge entry. Which services an
+    adjustment moved is not known: each adjustment gets one row of its
+    amount under UNATTRIBUTED, and the charge entry the opposite, so that
+    every entry's rows add up to its amount (every month's to its
+    charges), as the rows this revision's code writes do.
+    """
     bind = op.get_bind()
     ledger = sa.table('billing_ledger', sa.column('id', _ID),
                       sa.column('project_id'), sa.column('kind'),
+                      sa.column('amount', types.Money()),
                       sa.column('period_begin', sa.DateTime))
     charge = sa.table('billing_charge', sa.column('project_id'),
                       sa.column('period_begin', sa.DateTime),
@@ -58,23 +71,41 @@ def _backfill(service_charge):
     projects = bind.execute(
         sa.select(charge.c.project_id).distinct()).scalars().all()
     for project_id in projects:
-        first_entries = dict(bind.execute(
-            sa.select(ledger.c.period_begin, sa.func.min(ledger.c.id))
-            .where(ledger.c.project_id == project_id,
-                   ledger.c.kind == 'charge')
-            .group_by(ledger.c.period_begin)).all())
+        charge_entries, adjustments = {}, {}
+        for entry_id, kind, begin, amount in bind.execute(
+                sa.select(ledger.c.id, ledger.c.kind, ledger.c.period_begin,
+                          ledger.c.amount)
+                .where(ledger.c.project_id == project_id,
+                       ledger.c.kind.in_(('charge', 'adjustment')))
+                .order_by(ledger.c.id)):
+            if kind == 'charge':
+                charge_entries[begin] = entry_id
+            else:
+                # Ledger sign: a negative adjustment charged more.
+                adjustments.setdefault(begin, []).append((entry_id, -amount))
         # Summed here, not by SQL: SQLite would sum the amounts as floats.
         sums = {}
         for begin, service, amount in bind.execute(
                 sa.select(charge.c.period_begin, charge.c.service,
                           charge.c.amount)
                 .where(charge.c.project_id == project_id)):
-            key = (begin, service)
-            sums[key] = sums.get(key, money.ZERO) + amount
-        rows = [{'entry_id': first_entries[begin], 'project_id': project_id,
-                 'period_begin': begin, 'service': service, 'amount': amount}
-                for (begin, service), amount in sorted(sums.items())
-                if amount and begin in first_entries]
+            if begin in charge_entries:
+                key = (charge_entries[begin], begin, service)
+                sums[key] = sums.get(key, money.ZERO) + amount
+        for begin, adjusted in adjustments.items():
+            if begin not in charge_entries:
+                continue
+            moved = money.ZERO
+            for entry_id, amount in adjusted:
+                sums[(entry_id, begin, UNATTRIBUTED)] = amount
+                moved += amount
+            key = (charge_entries[begin], begin, UNATTRIBUTED)
+            sums[key] = sums.get(key, money.ZERO) - moved
+        rows = [{'entry_id': entry_id, 'project_id': project_id,
+                 'period_begin': begin, 'service': service,
+                 'amount': amount}
+                for (entry_id, begin, service), amount in sorted(
+                    sums.items()) if amount]
         if rows:
             bind.execute(service_charge.insert(), rows)
 
