@@ -61,6 +61,7 @@ from voluptuous import Range
 from voluptuous import Required
 from voluptuous import Schema
 
+from uos_billing.collectors import sized
 from uos_billing.core import clock
 from uos_billing.core import states
 
@@ -176,8 +177,9 @@ def _instant(value):
     return clock.instant(value)
 
 
-class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
-    """CloudKitty's Gnocchi collector plus state reduction."""
+class UosGnocchiCollector(sized.SizedCollection,
+                          ck_gnocchi.GnocchiCollector):
+    """CloudKitty's Gnocchi collector plus state and size reduction."""
 
     collector_name = 'uos_gnocchi'
 
@@ -203,19 +205,30 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
             ck_gnocchi.GNOCCHI_EXTRA_SCHEMA)
         state_schema = Schema(ck_collector.METRIC_BASE_SCHEMA).extend(
             STATE_EXTRA_SCHEMA)
+        sized_schema = Schema(ck_collector.METRIC_BASE_SCHEMA).extend(
+            sized.LIFECYCLE_EXTRA_SCHEMA)
         output = {}
         for metric_name, metric in conf.items():
             states_wanted = asks_for_states(metric)
-            schema = state_schema if states_wanted else gnocchi_schema
+            sizes_wanted = sized.asks_for_lifecycle(metric)
+            name = metric_name.split('@#')[0]
+            if states_wanted and sizes_wanted:
+                raise voluptuous.Invalid(
+                    'metric %s: extra_args: state_reduction and lifecycle '
+                    'exclude each other' % name, path=[name, 'extra_args'])
+            schema = (state_schema if states_wanted else
+                      sized_schema if sizes_wanted else gnocchi_schema)
             try:
                 met = schema(metric)
             except voluptuous.Invalid as e:
-                raise _invalid(metric_name.split('@#')[0], e)
+                raise _invalid(name, e)
             extra_args = met['extra_args']
             if extra_args['resource_key'] not in met['groupby']:
                 met['groupby'].append(extra_args['resource_key'])
             if states_wanted:
                 UosGnocchiCollector._check_state_metric(metric_name, met)
+            if sizes_wanted:
+                sized.check_sized_metric(name, met)
             output[metric_name] = met
         return output
 
@@ -241,14 +254,22 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
         if key not in met['groupby']:
             met['groupby'].append(key)
 
+    log_not_found = staticmethod(_log_not_found)
+    instant = staticmethod(_instant)
+    exact_qty = staticmethod(exact_qty)
+
     def fetch_all(self, metric_name, start, end,
                   project_id=None, q_filter=None):
-        met = self.conf[metric_name]
-        if STATE_REDUCTION not in met['extra_args']:
-            return super().fetch_all(metric_name, start, end,
+        extra_args = self.conf[metric_name]['extra_args']
+        if STATE_REDUCTION in extra_args:
+            return self.fetch_states(metric_name, start, end,
                                      project_id=project_id,
                                      q_filter=q_filter)
-        return self.fetch_states(metric_name, start, end,
+        if sized.LIFECYCLE in extra_args:
+            return self.fetch_sized(metric_name, start, end,
+                                    project_id=project_id,
+                                    q_filter=q_filter)
+        return super().fetch_all(metric_name, start, end,
                                  project_id=project_id, q_filter=q_filter)
 
     # State reduction
@@ -256,16 +277,30 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
     def _fetch_state_measures(self, metric_name, begin, end, project_id,
                               q_filter):
         """{resource id: [Measure]} of the scope, in one request."""
+        options = self.conf[metric_name]['extra_args'][STATE_REDUCTION]
+        grouped = self.fetch_grouped_measures(
+            metric_name, clock.Window(begin, end), options['gap_threshold'],
+            project_id, q_filter)
+        of = states.Measure.of
+        return {resource_id: [of(at, value) for at, value in measures]
+                for resource_id, measures in grouped.items()}
+
+    def fetch_grouped_measures(self, metric_name, period, gap_threshold,
+                               project_id, q_filter):
+        """{resource id: [(instant, value)]} of the scope, in one request.
+
+        The measures reach gap_threshold and a granularity past the
+        period on each side.
+        """
         met = self.conf[metric_name]
         extra_args = met['extra_args']
-        options = extra_args[STATE_REDUCTION]
+        begin, end = period.begin, period.end
         granularity = extra_args['force_granularity']
         resource_type = extra_args['resource_type']
         resource_key = extra_args['resource_key']
         # The measure before the period (within a gap's reach) and the one
         # after it tell how far the first and the last measure reach.
-        reach = datetime.timedelta(
-            seconds=granularity + options['gap_threshold'])
+        reach = datetime.timedelta(seconds=granularity + gap_threshold)
         query = self.build_query_parameters(project_id, q_filter,
                                             resource_type)
         operation = ['aggregate', extra_args['re_aggregation_method'],
@@ -292,12 +327,11 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
                      project_id, metric_name)
             return {}
         found = {}
-        of = states.Measure.of
         for result in results:
             resource_id = result['group'][resource_key]
             aggregated = result['measures']['measures']['aggregated']
             found.setdefault(resource_id, []).extend(
-                of(m[0], m[2]) for m in aggregated)
+                (_instant(m[0]), m[2]) for m in aggregated)
         return found
 
     def fetch_states(self, metric_name, start, end, project_id=None,
@@ -323,7 +357,7 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
                 continue
             ended_at = _instant(resource.get('ended_at'))
             found = []
-            for revision, window in self._attribute_windows(
+            for revision, window in self._state_windows(
                     met, resource, period):
                 usage = states.reduce_states(
                     vm_measures, window, extra_args['force_granularity'],
@@ -345,8 +379,16 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
             points.extend(found)
         return points
 
-    def _attribute_windows(self, met, resource, period):
-        """[(revision, window)] of the period, split at resizes.
+    def _state_windows(self, met, resource, period):
+        """[(revision, window)] of the period, split at resizes."""
+        extra_args = met['extra_args']
+        state_key = extra_args[STATE_REDUCTION]['state_key']
+        fields = [key for key in list(met['groupby']) + list(met['metadata'])
+                  if key not in (state_key, extra_args['resource_key'])]
+        return self.attribute_windows(met, resource, period, fields)
+
+    def attribute_windows(self, met, resource, period, fields):
+        """[(revision, window)] of the period, split where fields changed.
 
         A resource whose current revision began before the period kept
         its attributes through it: one window. Otherwise (a resize, a
@@ -360,9 +402,6 @@ class UosGnocchiCollector(ck_gnocchi.GnocchiCollector):
         if current is None or current <= period.begin:
             return [(resource, period)]
         extra_args = met['extra_args']
-        state_key = extra_args[STATE_REDUCTION]['state_key']
-        fields = [key for key in list(met['groupby']) + list(met['metadata'])
-                  if key not in (state_key, extra_args['resource_key'])]
         revisions = self._conn.resource.history(
             extra_args['resource_type'],
             resource[extra_args['resource_key']], details=True)
