@@ -34,6 +34,13 @@ same groupby and metadata (so both page through the resources). The
 figure is the median wall time over ``--rounds`` rounds, alternating which
 goes first. The bar: uos_gnocchi at most 2.0 x gnocchi. Exit status 1 when
 it is missed.
+
+``--kind volume`` (and ``all``, the default: both) does the same with N
+``volume`` resources and their ``volume.size`` measures every 300 s (a
+mean policy, as Ceilometer's ceilometer-low): one in ten is extended
+from 100 to 150 GiB at the half hour. uos_gnocchi's ``lifecycle``
+reduction (GiB-seconds per volume and size) against the gnocchi
+collector's plain mean at 300 s, re-aggregated with max; the same bar.
 """
 
 import argparse
@@ -112,18 +119,150 @@ def write_measures(client, ids, begin):
         client.metric.batch_resources_metrics_measures(batch)
 
 
-def timed(collector, begin, end):
+VOLUME_POLICY = {'name': 'uosb-bench-low', 'aggregation_methods': ['mean'],
+                 'definition': [{'granularity': '300s',
+                                 'timespan': '1 day'}]}
+VOLUME_TYPE = {'name': 'volume', 'attributes': {
+    'display_name': {'type': 'string', 'required': False,
+                     'min_length': 0, 'max_length': 255},
+    'volume_type': {'type': 'string', 'required': False,
+                    'min_length': 0, 'max_length': 255}}}
+VOLUME_G = 300
+
+
+def volume_conf(lifecycle):
+    extra_args = {'resource_type': 'volume', 'aggregation_method': 'mean',
+                  're_aggregation_method': 'max',
+                  'force_granularity': VOLUME_G}
+    if lifecycle:
+        extra_args['lifecycle'] = {'size_from': 'measures'}
+    return {'metrics': {'volume.size': {
+        'unit': 'GiB-hour' if lifecycle else 'GiB',
+        'factor': '1/3600' if lifecycle else 1,
+        'groupby': ['id', 'project_id', 'volume_type'],
+        'metadata': ['display_name'], 'extra_args': extra_args}}}
+
+
+def size_at(index, minute):
+    return 150 if index % 10 == 0 and minute >= 30 else 100
+
+
+def load_volumes(client, volumes, begin):
+    client.archive_policy.create(VOLUME_POLICY)
+    client.resource_type.create(VOLUME_TYPE)
+    ids = []
+    for i in range(volumes):
+        volume = uuidutils.generate_uuid()
+        client.resource.create('volume', {
+            'id': volume, 'project_id': PROJECT,
+            'started_at': (begin - datetime.timedelta(hours=1)).isoformat(),
+            'display_name': 'vol-%d' % i,
+            'volume_type': ('ssd', 'hdd')[i % 2],
+            'metrics': {'volume.size': {
+                'archive_policy_name': VOLUME_POLICY['name']}}})
+        ids.append(volume)
+    return ids
+
+
+def write_volume_measures(client, ids, begin):
+    for chunk in range(0, len(ids), 250):
+        batch = {}
+        for i, volume in enumerate(ids[chunk:chunk + 250], chunk):
+            batch[volume] = {'volume.size': [
+                {'timestamp': (begin + datetime.timedelta(
+                    seconds=m * 60 + 23)).isoformat(),
+                 'value': size_at(i, m)} for m in range(0, 60, 5)]}
+        client.metric.batch_resources_metrics_measures(batch)
+
+
+class Case(object):
+    """One resource kind: its loading, its two collectors, its check."""
+
+    def __init__(self, kind, count):
+        self.kind, self.count = kind, count
+        if kind == 'vm':
+            self.metric, self.load = 'vm.state@#instance', load
+            self.write = write_measures
+            self.confs = (metric_conf(True), metric_conf(False))
+            # Every VM exists the whole hour: one hour each.
+            self.expected = count
+            self.what = 'seconds per VM and state'
+        else:
+            self.metric, self.load = 'volume.size', load_volumes
+            self.write = write_volume_measures
+            self.confs = (volume_conf(True), volume_conf(False))
+            # 100 GiB for the hour, 150 for the second half of one in ten.
+            self.expected = sum(
+                100 if i % 10 else 125 for i in range(count))
+            self.what = 'GiB-seconds per volume and size'
+
+
+def timed(collector, metric, begin, end):
     started = time.perf_counter()
-    points = collector.fetch_all('vm.state@#instance', begin, end, PROJECT)
+    points = collector.fetch_all(metric, begin, end, PROJECT)
     return time.perf_counter() - started, points
+
+
+def measure(case, client, begin, end, rounds):
+    """(median times, point counts, uos_gnocchi's total qty)."""
+    collectors = {
+        'uos_gnocchi': uos_gnocchi.UosGnocchiCollector(
+            period=3600, conf=case.confs[0]),
+        'gnocchi': ck_gnocchi.GnocchiCollector(period=3600,
+                                               conf=case.confs[1]),
+    }
+    times = {name: [] for name in collectors}
+    counts = {}
+    total = None
+    for r in range(rounds + 1):    # round 0 warms up
+        order = sorted(collectors, reverse=bool(r % 2))
+        for name in order:
+            elapsed, points = timed(collectors[name], case.metric, begin,
+                                    end)
+            counts[name] = len(points)
+            if r:
+                times[name].append(elapsed)
+            if name == 'uos_gnocchi':
+                total = sum(p.qty for p in points)
+    return ({name: statistics.median(t) for name, t in times.items()},
+            counts, total)
+
+
+def report(case, median, counts, total, rounds):
+    """Print the case's figures; True when it passes."""
+    if counts['gnocchi'] != case.count:
+        print('gnocchi gave %d points for %d %ss' % (
+            counts['gnocchi'], case.count, case.kind))
+        return False
+    if total != case.expected:
+        print('uos_gnocchi billed %s for %d %ss, expected %s' % (
+            total, case.count, case.kind, case.expected))
+        return False
+    ratio = median['uos_gnocchi'] / median['gnocchi']
+    print('One period, %d %ss, median of %d rounds:' % (
+        case.count, case.kind, rounds))
+    print('  gnocchi      %7.3f s  %5d points (plain aggregate)' % (
+        median['gnocchi'], counts['gnocchi']))
+    print('  uos_gnocchi  %7.3f s  %5d points (%s)' % (
+        median['uos_gnocchi'], counts['uos_gnocchi'], case.what))
+    verdict = 'PASS' if ratio <= BAR else 'FAIL'
+    print('  ratio uos_gnocchi / gnocchi = %.2f (bar <= %.1f): %s' % (
+        ratio, BAR, verdict))
+    return verdict == 'PASS'
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--vms', type=int, default=2000)
+    parser.add_argument('--volumes', type=int, default=2000)
+    parser.add_argument('--kind', choices=('vm', 'volume', 'all'),
+                        default='all')
     parser.add_argument('--rounds', type=int, default=5)
     args = parser.parse_args(argv)
     CONF([], project='cloudkitty')
+    cases = [Case(kind, count) for kind, count in (
+        ('vm', args.vms), ('volume', args.volumes))
+        if args.kind in (kind, 'all')]
 
     gnocchi = gnocchi_fixture.Gnocchi()
     gnocchi.setUp()
@@ -133,56 +272,25 @@ def main(argv=None):
         begin = now.replace(minute=0, second=0, microsecond=0) + (
             datetime.timedelta(hours=1))
         end = begin + datetime.timedelta(hours=1)
-        started = time.perf_counter()
-        ids = load(client, args.vms, begin)
-        write_measures(client, ids, begin)
-        gnocchi.wait_for_processing(timeout=1200)
-        print('Gnocchi: %d VMs x 60 measures in %.1f s (period %s)' % (
-            len(ids), time.perf_counter() - started, begin.isoformat()))
+        for case in cases:
+            started = time.perf_counter()
+            case.write(client, case.load(client, case.count, begin), begin)
+            gnocchi.wait_for_processing(timeout=1200)
+            print('Gnocchi: %d %ss loaded in %.1f s (period %s)' % (
+                case.count, case.kind, time.perf_counter() - started,
+                begin.isoformat()))
 
         CONF.set_override('gnocchi_auth_type', 'basic', 'collector_gnocchi')
         CONF.set_override('gnocchi_user', 'admin', 'collector_gnocchi')
         CONF.set_override('gnocchi_endpoint', gnocchi.endpoint,
                           'collector_gnocchi')
-        collectors = {
-            'uos_gnocchi': uos_gnocchi.UosGnocchiCollector(
-                period=3600, conf=metric_conf(True)),
-            'gnocchi': ck_gnocchi.GnocchiCollector(
-                period=3600, conf=metric_conf(False)),
-        }
-        times = {name: [] for name in collectors}
-        counts = {}
-        for r in range(args.rounds + 1):    # round 0 warms up
-            order = sorted(collectors, reverse=bool(r % 2))
-            for name in order:
-                elapsed, points = timed(collectors[name], begin, end)
-                counts[name] = len(points)
-                if r:
-                    times[name].append(elapsed)
-                if name == 'uos_gnocchi':
-                    hours = sum(p.qty for p in points)
+        results = [(case, measure(case, client, begin, end, args.rounds))
+                   for case in cases]
     finally:
         gnocchi.cleanUp()
-
-    if counts['gnocchi'] != args.vms:
-        print('gnocchi gave %d points for %d VMs' % (counts['gnocchi'],
-                                                     args.vms))
-        return 1
-    if hours != args.vms:
-        print('uos_gnocchi billed %s hours for %d VMs' % (hours, args.vms))
-        return 1
-    median = {name: statistics.median(t) for name, t in times.items()}
-    ratio = median['uos_gnocchi'] / median['gnocchi']
-    print('One period, %d VMs, 60 s granularity, median of %d rounds:' % (
-        args.vms, args.rounds))
-    print('  gnocchi      %7.3f s  %5d points (plain aggregate)' % (
-        median['gnocchi'], counts['gnocchi']))
-    print('  uos_gnocchi  %7.3f s  %5d points (seconds per VM and state)' % (
-        median['uos_gnocchi'], counts['uos_gnocchi']))
-    verdict = 'PASS' if ratio <= BAR else 'FAIL'
-    print('  ratio uos_gnocchi / gnocchi = %.2f (bar <= %.1f): %s' % (
-        ratio, BAR, verdict))
-    return 0 if verdict == 'PASS' else 1
+    passed = [report(case, *figures, args.rounds)
+              for case, figures in results]
+    return 0 if all(passed) else 1
 
 
 if __name__ == '__main__':
