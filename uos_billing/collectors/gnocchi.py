@@ -61,6 +61,7 @@ from voluptuous import Range
 from voluptuous import Required
 from voluptuous import Schema
 
+from uos_billing.collectors import schema
 from uos_billing.collectors import sized
 from uos_billing.core import clock
 from uos_billing.core import states
@@ -69,7 +70,7 @@ LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
 
 STATE_REDUCTION = 'state_reduction'
-DEFAULT_GAP_GRANULARITIES = 3
+DEFAULT_GAP_GRANULARITIES = schema.DEFAULT_GAP_GRANULARITIES
 # Aggregations that keep a state code a state code.
 STATE_AGGREGATION_METHODS = ('last', 'first', 'max', 'min')
 STATE_RE_AGGREGATION_METHODS = ('max', 'min')
@@ -98,12 +99,6 @@ def _log_not_found(project_id, metric_name, resource_id, start, end):
         'and %s; skipped', project_id, metric_name, resource_id, start, end)
 
 
-def _strict_int(value):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise voluptuous.Invalid('expected int')
-    return value
-
-
 def _reduction_options(value):
     # ``state_reduction: true`` asks for the defaults.
     if value is True:
@@ -113,11 +108,11 @@ def _reduction_options(value):
 
 STATE_REDUCTION_SCHEMA = All(_reduction_options, {
     # Seconds without data longer than this are a gap: not billed.
-    Optional('gap_threshold'): All(_strict_int, Range(min=0)),
+    Optional('gap_threshold'): All(schema.strict_int, Range(min=0)),
     # The groupby key that carries the state's name.
     Required('state_key', default='state'): All(str, Length(min=1)),
     # State code -> name, replacing libvirt's names.
-    Optional('state_names'): {All(_strict_int, Range(min=0)):
+    Optional('state_names'): {All(schema.strict_int, Range(min=0)):
                               All(str, Length(min=1))},
 })
 
@@ -130,7 +125,7 @@ STATE_EXTRA_SCHEMA = {
         Required('re_aggregation_method', default='max'):
             In(STATE_RE_AGGREGATION_METHODS),
         # No default: it must be the archive policy's granularity.
-        Required('force_granularity'): All(_strict_int, Range(min=1)),
+        Required('force_granularity'): All(schema.strict_int, Range(min=1)),
         Required(STATE_REDUCTION): STATE_REDUCTION_SCHEMA,
     },
 }

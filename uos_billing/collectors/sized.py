@@ -48,6 +48,7 @@ from voluptuous import Optional
 from voluptuous import Range
 from voluptuous import Required
 
+from uos_billing.collectors import schema
 from uos_billing.core import clock
 from uos_billing.core import errors
 from uos_billing.core import lifecycle
@@ -55,16 +56,7 @@ from uos_billing.core import lifecycle
 LOG = logging.getLogger(__name__)
 
 LIFECYCLE = 'lifecycle'
-DEFAULT_GAP_GRANULARITIES = 3
 SIZE_AGGREGATION_METHODS = ('last', 'first', 'max', 'min', 'mean')
-
-
-def _strict_int(value):
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise voluptuous.Invalid('expected int')
-    return value
-
-
 LIFECYCLE_SCHEMA = {
     Required('size_from', default=lifecycle.MEASURES):
         In(lifecycle.SIZE_SOURCES),
@@ -74,7 +66,7 @@ LIFECYCLE_SCHEMA = {
     Required('size_key', default='size'): All(str, Length(min=1)),
     # size_from measures: seconds without data longer than this are a
     # gap, not billed.
-    Optional('gap_threshold'): All(_strict_int, Range(min=0)),
+    Optional('gap_threshold'): All(schema.strict_int, Range(min=0)),
 }
 
 LIFECYCLE_EXTRA_SCHEMA = {
@@ -85,7 +77,7 @@ LIFECYCLE_EXTRA_SCHEMA = {
             In(SIZE_AGGREGATION_METHODS),
         Required('re_aggregation_method', default='max'):
             In(SIZE_AGGREGATION_METHODS),
-        Required('force_granularity'): All(_strict_int, Range(min=1)),
+        Required('force_granularity'): All(schema.strict_int, Range(min=1)),
         Required(LIFECYCLE): LIFECYCLE_SCHEMA,
     },
 }
@@ -105,7 +97,7 @@ def check_sized_metric(name, met):
             path=[name, 'mutate'])
     extra_args = met['extra_args']
     options = extra_args[LIFECYCLE]
-    options.setdefault('gap_threshold', DEFAULT_GAP_GRANULARITIES *
+    options.setdefault('gap_threshold', schema.DEFAULT_GAP_GRANULARITIES *
                        extra_args['force_granularity'])
     key = options['size_key']
     if key in met['metadata']:

@@ -37,7 +37,6 @@ No I/O.
 import dataclasses
 import decimal
 import fractions
-import typing
 
 from uos_billing.core import clock
 from uos_billing.core import errors
@@ -49,18 +48,8 @@ SIZE_SOURCES = (ATTRIBUTE, MEASURES)
 
 
 @dataclasses.dataclass(frozen=True)
-class SizedUsage:
-    """Seconds per size of one resource in a window, and its gap."""
-    seconds: typing.Mapping[decimal.Decimal, int]
-    gap_seconds: int = 0
-
-    @property
-    def estimated(self):
-        return self.gap_seconds > 0
-
-    @property
-    def billed_seconds(self):
-        return sum(self.seconds.values())
+class SizedUsage(states.Usage):
+    """A states.Usage whose keys are sizes (Decimal), not state codes."""
 
     @property
     def size_seconds(self):
@@ -68,9 +57,6 @@ class SizedUsage:
         return sum((fractions.Fraction(size) * seconds
                     for size, seconds in self.seconds.items()),
                    fractions.Fraction(0))
-
-    def __bool__(self):
-        return any(self.seconds.values())
 
 
 EMPTY = SizedUsage({}, 0)

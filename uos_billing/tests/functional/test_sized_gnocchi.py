@@ -27,18 +27,15 @@ import decimal
 from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 from oslo_utils import uuidutils
-import testtools
 
 from uos_billing.collectors import gnocchi as uos_gnocchi
 from uos_billing.core import clock
-from uos_billing.tests.functional import gnocchi_fixture
+from uos_billing.tests.functional import test_uos_gnocchi
 
 CONF = cfg.CONF
 D = decimal.Decimal
 H = 3600
 G = 300
-DAY = (datetime.datetime.now(clock.UTC).replace(
-    hour=0, minute=0, second=0, microsecond=0) - datetime.timedelta(days=2))
 PROJECT = uuidutils.generate_uuid()
 POLICY = {'name': 'uosb-test-low', 'aggregation_methods': ['mean'],
           'definition': [{'granularity': '300s', 'timespan': '7 days'}]}
@@ -60,37 +57,16 @@ def metric(size_from):
                        'lifecycle': {'size_from': size_from}}}}
 
 
-def at(seconds):
-    return DAY + datetime.timedelta(seconds=seconds)
+at, hm = test_uos_gnocchi.at, test_uos_gnocchi.hm
 
 
-def hm(hours, minutes=0, seconds=0):
-    return (hours * 60 + minutes) * 60 + seconds
-
-
-class SizedGnocchiTest(testtools.TestCase):
+class SizedGnocchiTest(test_uos_gnocchi.UosGnocchiBase):
+    """One Gnocchi for the class, as test_uos_gnocchi's, with volumes."""
 
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.gnocchi = gnocchi_fixture.Gnocchi()
-        cls.gnocchi.setUp()
-        try:
-            client = cls.gnocchi.client
-            client.archive_policy.create(POLICY)
-            client.resource_type.create(VOLUME_TYPE)
-            cls._load_polled(client)
-        except BaseException:
-            cls.gnocchi.cleanUp()
-            raise
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.gnocchi.cleanUp()
-        super().tearDownClass()
-
-    @classmethod
-    def _load_polled(cls, client):
+    def _load_day(cls, client):
+        client.archive_policy.create(POLICY)
+        client.resource_type.create(VOLUME_TYPE)
         # vol-p: created at 10:02:03 as 100 GiB, extended to 150 between
         # the polls of 10:25 and 10:30, deleted at 11:20:00; polled every
         # 300 s, 23 s into the granularity.
@@ -111,11 +87,7 @@ class SizedGnocchiTest(testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        conf = self.useFixture(config_fixture.Config(CONF)).conf
-        conf.set_override('gnocchi_auth_type', 'basic', 'collector_gnocchi')
-        conf.set_override('gnocchi_user', 'admin', 'collector_gnocchi')
-        conf.set_override('gnocchi_endpoint', self.gnocchi.endpoint,
-                          'collector_gnocchi')
+        self.use_gnocchi(self.useFixture(config_fixture.Config(CONF)).conf)
 
     def points(self, size_from, begin, end):
         collector = uos_gnocchi.UosGnocchiCollector(
